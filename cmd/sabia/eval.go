@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/weni-ai/sabia/datasets"
+	"github.com/weni-ai/sabia/nlu"
+)
+
+// evalResult is the one JSON line `sabia eval` prints last.
+type evalResult struct {
+	NTrain       int      `json:"n_train"`
+	NTest        int      `json:"n_test"`
+	NIntents     int      `json:"n_intents"`
+	Accuracy     float64  `json:"accuracy"`
+	MacroF1      float64  `json:"macro_f1"`
+	OOSRecall    *float64 `json:"oos_recall,omitempty"`
+	OOSPrecision *float64 `json:"oos_precision,omitempty"`
+	EntityF1     *float64 `json:"entity_f1,omitempty"`
+	Threshold    float64  `json:"threshold"`
+	TrainSeconds float64  `json:"train_seconds"`
+	PredictP50US float64  `json:"predict_p50_us"`
+	PredictP99US float64  `json:"predict_p99_us"`
+	ModelBytes   int      `json:"model_bytes"`
+}
+
+func newEvalCmd() *cobra.Command {
+	var trainPath, testPath, validPath, lang string
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Train on a JSONL file with the default configuration and evaluate on another",
+		Long: "Trains on --train with the server's default configuration, evaluates on --test and prints\n" +
+			"one JSON object as the last line of output. --valid is used only to calibrate the\n" +
+			"out-of-scope threshold. Progress goes to stderr.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runEval(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), trainPath, testPath, validPath, lang)
+		},
+	}
+	cmd.Flags().StringVar(&trainPath, "train", "", "training examples (JSONL)")
+	cmd.Flags().StringVar(&testPath, "test", "", "test examples (JSONL)")
+	cmd.Flags().StringVar(&validPath, "valid", "", "validation examples (JSONL), for threshold calibration only")
+	cmd.Flags().StringVar(&lang, "language", "en", "language of the examples")
+	_ = cmd.MarkFlagRequired("train")
+	_ = cmd.MarkFlagRequired("test")
+	return cmd
+}
+
+func readExamples(path string) ([]nlu.Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ex, err := datasets.ReadJSONL(f)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return ex, nil
+}
+
+func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath, validPath, lang string) error {
+	l, ok := nlu.ParseLanguage(lang)
+	if !ok {
+		return fmt.Errorf("unknown language %q", lang)
+	}
+	train, err := readExamples(trainPath)
+	if err != nil {
+		return err
+	}
+	test, err := readExamples(testPath)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(stderr, "training")
+	start := time.Now()
+	m, err := nlu.Train(ctx, l, train, nlu.DefaultConfig(), bar.set)
+	if err != nil {
+		return fmt.Errorf("training: %w", err)
+	}
+	trainSecs := time.Since(start).Seconds()
+	bar.done()
+	if validPath != "" {
+		valid, err := readExamples(validPath)
+		if err != nil {
+			return err
+		}
+		m = m.WithThreshold(nlu.CalibrateThreshold(m, valid))
+	}
+	fmt.Fprintf(stderr, "trained %d examples in %.1fs; evaluating %d\n", len(train), trainSecs, len(test))
+	now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	preds := make([]nlu.Prediction, len(test))
+	lat := make([]float64, len(test))
+	for i, ex := range test {
+		t0 := time.Now()
+		preds[i] = m.Predict(ex.Text, nlu.PredictOptions{Now: now})
+		lat[i] = float64(time.Since(t0).Nanoseconds()) / 1e3
+	}
+	rep := nlu.Score(test, preds)
+	blob, err := m.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	sort.Float64s(lat)
+	res := evalResult{NTrain: len(train), NTest: len(test), NIntents: len(m.Intents()), Accuracy: round4(rep.Accuracy),
+		MacroF1: round4(rep.MacroF1), Threshold: round4(m.Threshold()), TrainSeconds: round4(trainSecs),
+		PredictP50US: round4(percentile(lat, 0.5)), PredictP99US: round4(percentile(lat, 0.99)), ModelBytes: len(blob)}
+	if rep.HasOOS {
+		r, p := round4(rep.OOSRecall), round4(rep.OOSPrecision)
+		res.OOSRecall, res.OOSPrecision = &r, &p
+	}
+	if rep.HasEntities {
+		f := round4(rep.EntityF1)
+		res.EntityF1 = &f
+	}
+	out, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, string(out))
+	return err
+}
+
+func percentile(sorted []float64, q float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q * float64(len(sorted)-1))
+	return sorted[i]
+}
+
+func round4(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/weni-ai/sabia/api"
+	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlite"
+	"github.com/weni-ai/sabia/training"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// serveConfig is what `sabia serve` reads from flags and environment.
+type serveConfig struct {
+	Addr       string
+	DataDir    string
+	AdminToken string
+	CacheBytes int64
+	LogFormat  string
+}
+
+// envDefault returns the environment variable's value or def.
+func envDefault(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func newServeCmd() *cobra.Command {
+	var cfg serveConfig
+	cache := envDefault("SABIA_CACHE_BYTES", strconv.Itoa(1<<30))
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP server on the embedded store",
+		Long: "Runs the HTTP API on the embedded SQLite store in --data-dir. Flags default to the\n" +
+			"environment variables SABIA_ADDR, SABIA_DATA_DIR, SABIA_ADMIN_TOKEN and SABIA_CACHE_BYTES.\n" +
+			"Without an admin token, one is generated on first start, kept in the data directory\n" +
+			"(file admin-token) and logged once.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			n, err := strconv.ParseInt(cache, 10, 64)
+			if err != nil || n <= 0 {
+				return fmt.Errorf("--cache-bytes must be a positive number of bytes, got %q", cache)
+			}
+			cfg.CacheBytes = n
+			return serve(cmd.Context(), cfg, nil)
+		},
+	}
+	cmd.Flags().StringVar(&cfg.Addr, "addr", envDefault("SABIA_ADDR", "127.0.0.1:8080"), "listen address (SABIA_ADDR)")
+	cmd.Flags().StringVar(&cfg.DataDir, "data-dir", envDefault("SABIA_DATA_DIR", "./sabia-data"), "data directory of the embedded store (SABIA_DATA_DIR)")
+	cmd.Flags().StringVar(&cfg.AdminToken, "admin-token", envDefault("SABIA_ADMIN_TOKEN", ""), "admin token (SABIA_ADMIN_TOKEN); generated when empty")
+	cmd.Flags().StringVar(&cache, "cache-bytes", cache, "memory bound of loaded models in bytes (SABIA_CACHE_BYTES)")
+	cmd.Flags().StringVar(&cfg.LogFormat, "log-format", envDefault("SABIA_LOG_FORMAT", ""), "json or text; default json unless stderr is a terminal")
+	return cmd
+}
+
+func newLogger(format string) *slog.Logger {
+	if format == "" {
+		format = "json"
+		if term.IsTerminal(int(os.Stderr.Fd())) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+}
+
+// adminToken returns the configured token, or the one kept in the data
+// directory, generating and keeping it on first start.
+func adminToken(cfg serveConfig, log *slog.Logger) (string, error) {
+	if cfg.AdminToken != "" {
+		return cfg.AdminToken, nil
+	}
+	path := filepath.Join(cfg.DataDir, "admin-token")
+	if b, err := os.ReadFile(path); err == nil {
+		if t := strings.TrimSpace(string(b)); t != "" {
+			log.Info("admin token read from the data directory", "path", path)
+			return t, nil
+		}
+	}
+	var buf [24]byte
+	if _, err := rand.Read(buf[:]); err != nil {
+		return "", err
+	}
+	t := "sabia_admin_" + hex.EncodeToString(buf[:])
+	if err := os.WriteFile(path, []byte(t+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("keeping the admin token: %w", err)
+	}
+	log.Info("generated an admin token; it is kept in the data directory and shown only now", "admin_token", t, "path", path)
+	return t, nil
+}
+
+// serve runs the server until ctx is done. ready, when not nil, receives the
+// bound address once the server listens (tests).
+func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
+	log := newLogger(cfg.LogFormat)
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("creating data directory: %w", err)
+	}
+	token, err := adminToken(cfg, log)
+	if err != nil {
+		return err
+	}
+	store, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "sabia.db"))
+	if err != nil {
+		return fmt.Errorf("opening store: %w", err)
+	}
+	defer store.Close()
+	repos := repository.NewService(store, time.Now)
+
+	var engine *training.Engine
+	queue, err := training.NewQueue(ctx, store.DB(), training.QueueConfig{Logger: log,
+		OnState: func(id string, s training.State, p float64, err error) { engine.OnState(id, s, p, err) }})
+	if err != nil {
+		return fmt.Errorf("starting job queue: %w", err)
+	}
+	engine = training.NewEngine(repos, queue, training.EngineConfig{CacheBytes: cfg.CacheBytes, Logger: log, Detector: newDetector(log)})
+	if err := engine.Resume(ctx); err != nil {
+		return err
+	}
+	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("starting job queue: %w", err)
+	}
+
+	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log,
+		Ready: func(ctx context.Context) error { return store.DB().PingContext(ctx) }}, repos, engine)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	log.Info("sabia listening", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "version", version)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	if err := queue.Stop(shutCtx); err != nil {
+		log.Warn("queue shutdown", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

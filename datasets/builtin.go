@@ -1,0 +1,60 @@
+package datasets
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+
+	sabia "github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+)
+
+// Intents of the built-in detectors, as they appear in the built-in data.
+// Negative examples have intent "".
+const (
+	IntentHumanHandoff = "human_handoff" // the user asks for a person: agent, attendant, manager, SAC
+	IntentOptOut       = "opt_out"       // the user asks to stop receiving messages from this sender
+)
+
+// builtinFS holds the built-in data sets; builtin/README.md documents them.
+//
+//go:embed builtin/*.jsonl
+var builtinFS embed.FS
+
+// DetectorTraining returns the training examples of the built-in detectors
+// (human_handoff, opt_out and negatives) for lang: "pt_br", "es" or "en", or
+// any spelling nlu.ParseLanguage accepts for them ("pt-BR", "por", "es_MX").
+//
+// Returns ENOTFOUND for any other language.
+func DetectorTraining(lang string) ([]nlu.Example, error) {
+	return readBuiltin("detectors_", lang)
+}
+
+// DetectorEval returns the evaluation examples of the built-in detectors for
+// lang, as DetectorTraining does. They were written apart from the training
+// examples and share no sentence with them; never train on them.
+//
+// Returns ENOTFOUND for any other language.
+func DetectorEval(lang string) ([]nlu.Example, error) {
+	return readBuiltin("detectors_eval_", lang)
+}
+
+// readBuiltin reads builtin/<prefix><lang>.jsonl.
+func readBuiltin(prefix, lang string) ([]nlu.Example, error) {
+	code, _ := nlu.ParseLanguage(lang)
+	switch code {
+	case nlu.LangPortugueseBR, nlu.LangSpanish, nlu.LangEnglish:
+	default:
+		return nil, sabia.Errorf(sabia.ENOTFOUND, "no built-in detector data for language %q", lang)
+	}
+	name := "builtin/" + prefix + code + ".jsonl"
+	b, err := builtinFS.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", name, err)
+	}
+	exs, err := ReadJSONL(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return exs, nil
+}

@@ -1,0 +1,234 @@
+package nlu
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"unicode/utf8"
+)
+
+// Feature namespaces, mixed into the hash so that the word "ab" and the
+// character bigram "ab" are different features.
+const (
+	nsWord   = 'w'
+	nsBigram = 'b'
+	nsChar   = 'c'
+	nsStem   = 's'
+)
+
+// Feature extraction constants, chosen on the benchmark validation splits.
+const (
+	charMinN = 2 // runes; shorter n-grams carry no signal
+	charMaxN = 5 // runes; longer ones mostly repeat the word feature
+	// wordBlockWeight and charBlockWeight scale the L2-normalised word and
+	// character blocks before they are concatenated.
+	wordBlockWeight = 1.0
+	charBlockWeight = 1.0
+)
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashStart(ns byte) uint64 { return (fnvOffset ^ uint64(ns)) * fnvPrime }
+
+func hashString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+func hashRune(h uint64, r rune) uint64 {
+	var b [4]byte
+	n := utf8.EncodeRune(b[:], r)
+	for i := 0; i < n; i++ {
+		h ^= uint64(b[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// featureHashes appends the hashed raw features of a tokenised text to dst,
+// tagged by block: word-level features have block 0, character n-grams 1.
+// Punctuation is ignored.
+func featureHashes(lang string, toks []Token, words, chars []uint64) ([]uint64, []uint64) {
+	prev := ""
+	n := 0
+	for _, t := range toks {
+		if t.Kind == KindPunct {
+			continue
+		}
+		w := Expand(lang, t.Norm)
+		words = append(words, hashString(hashStart(nsWord), w))
+		if prev != "" {
+			h := hashString(hashStart(nsBigram), prev)
+			h = hashString(h^' ', w)
+			words = append(words, h)
+		} else {
+			words = append(words, hashString(hashStart(nsBigram)^'^', w))
+		}
+		if s := stem(lang, w); s != w {
+			words = append(words, hashString(hashStart(nsStem), s))
+		}
+		prev = w
+		n++
+		if t.Kind != KindWord {
+			continue
+		}
+		rs := make([]rune, 0, len(w)+2)
+		rs = append(rs, ' ')
+		for _, r := range w {
+			rs = append(rs, r)
+		}
+		rs = append(rs, ' ')
+		for i := range rs {
+			h := hashStart(nsChar)
+			for k := 0; k < charMaxN && i+k < len(rs); k++ {
+				h = hashRune(h, rs[i+k])
+				if k+1 >= charMinN {
+					chars = append(chars, h^uint64(k))
+				}
+			}
+		}
+	}
+	if n > 0 && prev != "" {
+		words = append(words, hashString(hashStart(nsBigram), prev)^'$')
+	}
+	return words, chars
+}
+
+// featurizer turns tokens into a sparse, L2-normalised TF-IDF vector over
+// the features seen in training.
+type featurizer struct {
+	lang  string
+	index map[uint64]int32 // feature hash → column
+	idf   []float32        // per column
+	block []uint8          // per column: 0 word, 1 char
+}
+
+// sparse is a sparse vector: sorted column indices and their values.
+type sparse struct {
+	idx []int32
+	val []float32
+}
+
+// buildFeaturizer indexes every feature that occurs in at least minDF
+// training texts and computes smoothed IDF.
+func buildFeaturizer(lang string, texts [][]Token, minDF int) *featurizer {
+	df := map[uint64]int32{}
+	blk := map[uint64]uint8{}
+	var words, chars []uint64
+	seen := map[uint64]struct{}{}
+	for _, toks := range texts {
+		words, chars = featureHashes(lang, toks, words[:0], chars[:0])
+		clear(seen)
+		for _, h := range words {
+			if _, ok := seen[h]; !ok {
+				seen[h] = struct{}{}
+				df[h]++
+				blk[h] = 0
+			}
+		}
+		for _, h := range chars {
+			if _, ok := seen[h]; !ok {
+				seen[h] = struct{}{}
+				df[h]++
+				blk[h] = 1
+			}
+		}
+	}
+	keys := make([]uint64, 0, len(df))
+	for h, c := range df {
+		if int(c) >= minDF {
+			keys = append(keys, h)
+		}
+	}
+	slices.Sort(keys)
+	f := &featurizer{lang: lang, index: make(map[uint64]int32, len(keys)), idf: make([]float32, len(keys)), block: make([]uint8, len(keys))}
+	n := float64(len(texts))
+	for i, h := range keys {
+		f.index[h] = int32(i)
+		f.idf[i] = float32(math.Log((1+n)/(1+float64(df[h]))) + 1)
+		f.block[i] = blk[h]
+	}
+	return f
+}
+
+// vector featurises toks. Unknown features are dropped.
+func (f *featurizer) vector(toks []Token) sparse {
+	words, chars := featureHashes(f.lang, toks, make([]uint64, 0, 64), make([]uint64, 0, 256))
+	counts := make(map[int32]float32, len(words)+len(chars))
+	for _, h := range words {
+		if c, ok := f.index[h]; ok {
+			counts[c]++
+		}
+	}
+	for _, h := range chars {
+		if c, ok := f.index[h]; ok {
+			counts[c]++
+		}
+	}
+	v := sparse{idx: make([]int32, 0, len(counts)), val: make([]float32, 0, len(counts))}
+	for c := range counts {
+		v.idx = append(v.idx, c)
+	}
+	sort.Slice(v.idx, func(i, j int) bool { return v.idx[i] < v.idx[j] })
+	var norm [2]float64
+	for _, c := range v.idx {
+		x := float32(1+math.Log(float64(counts[c]))) * f.idf[c]
+		v.val = append(v.val, x)
+		norm[f.block[c]] += float64(x) * float64(x)
+	}
+	scale := [2]float64{wordBlockWeight, charBlockWeight}
+	for b := range norm {
+		if norm[b] > 0 {
+			scale[b] /= math.Sqrt(norm[b])
+		}
+	}
+	var total float64
+	for i, c := range v.idx {
+		v.val[i] *= float32(scale[f.block[c]])
+		total += float64(v.val[i]) * float64(v.val[i])
+	}
+	if total > 0 {
+		inv := float32(1 / math.Sqrt(total))
+		for i := range v.val {
+			v.val[i] *= inv
+		}
+	}
+	return v
+}
+
+func (f *featurizer) encode(e *encoder) {
+	e.str(f.lang)
+	keys := make([]uint64, len(f.idf))
+	for h, c := range f.index {
+		keys[c] = h
+	}
+	e.int(len(keys))
+	for i, h := range keys {
+		e.u64(h)
+		e.f32(f.idf[i])
+		e.u8(f.block[i])
+	}
+}
+
+func decodeFeaturizer(d *decoder) *featurizer {
+	f := &featurizer{lang: d.str()}
+	n := d.length(13)
+	f.index = make(map[uint64]int32, n)
+	f.idf = make([]float32, n)
+	f.block = make([]uint8, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		f.index[d.u64()] = int32(i)
+		f.idf[i] = d.f32()
+		f.block[i] = d.u8() & 1
+	}
+	if len(f.index) != n && d.err == nil {
+		d.fail("feature index")
+	}
+	return f
+}

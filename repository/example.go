@@ -1,0 +1,97 @@
+package repository
+
+import (
+	"time"
+
+	"github.com/weni-ai/sabia/nlu"
+)
+
+// Limits of examples and listings.
+const (
+	// MaxTextRunes bounds an example's text, in runes after trimming: a
+	// training sentence is what a user types in a chat, and longer texts are
+	// documents that belong in a content base, not in intent examples.
+	MaxTextRunes = 1000
+
+	// MaxBatch bounds the examples of one AddExamples call, so that one
+	// request holds the write lock for a bounded time (about 50 ms on
+	// SQLite); importers send larger files in chunks.
+	MaxBatch = 1000
+
+	// MaxLabelRunes bounds intent, entity and group names, in runes.
+	MaxLabelRunes = 64
+
+	// DefaultPageSize is the Limit the Service uses when a filter has none.
+	DefaultPageSize = 100
+
+	// MaxPageSize is the largest Limit the Service passes to the Store;
+	// larger limits are lowered to it.
+	MaxPageSize = 1000
+)
+
+// Example is one training sentence of a version, in one language, labelled
+// with an intent and with entity spans (rune offsets into Text, sorted by
+// Start, never overlapping). Text is unique within its version and language.
+type Example struct {
+	ID             int64      `json:"id"`
+	RepositoryUUID string     `json:"repository_uuid"`
+	VersionID      int64      `json:"version_id"`
+	Text           string     `json:"text"`
+	Language       string     `json:"language"`
+	Intent         string     `json:"intent"`
+	Entities       []nlu.Span `json:"entities"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+}
+
+// ExampleInput is one example to add. VersionID 0 means the default version;
+// Language "" means the repository's main language. Text is trimmed and the
+// spans shifted to match; spans are also shrunk to exclude surrounding
+// whitespace ("boleto " → "boleto").
+type ExampleInput struct {
+	VersionID int64      `json:"version_id"`
+	Text      string     `json:"text"`
+	Language  string     `json:"language"`
+	Intent    string     `json:"intent"`
+	Entities  []nlu.Span `json:"entities"`
+}
+
+// ExampleUpdate changes the non-nil fields of an example. When Text changes
+// and Entities is nil, the old spans are kept and must still fit the new text.
+type ExampleUpdate struct {
+	Text     *string     `json:"text"`
+	Language *string     `json:"language"`
+	Intent   *string     `json:"intent"`
+	Entities *[]nlu.Span `json:"entities"`
+}
+
+// ExampleFilter selects examples; zero fields do not filter. Entity keeps
+// examples with at least one span of that entity. Query keeps examples whose
+// text contains it, ignoring case and accents ("VIA" matches "2ª via",
+// "suscripcion" matches "suscripción"). Results are ordered by ID. Limit 0
+// means no limit in the Store; the Service applies DefaultPageSize.
+type ExampleFilter struct {
+	RepositoryUUID string `json:"repository_uuid"`
+	VersionID      int64  `json:"version_id"`
+	Language       string `json:"language"`
+	Intent         string `json:"intent"`
+	Entity         string `json:"entity"`
+	Query          string `json:"query"`
+	Offset         int    `json:"offset"`
+	Limit          int    `json:"limit"`
+}
+
+// IntentSummary is an intent of a version, derived from its examples.
+type IntentSummary struct {
+	Name         string `json:"name"`
+	ExampleCount int    `json:"example_count"`
+}
+
+// EntitySummary is an entity (with one of its groups, "" for none) of a
+// version, derived from the spans of its examples. An entity annotated with
+// two groups appears twice.
+type EntitySummary struct {
+	Entity       string `json:"entity"`
+	Group        string `json:"group"`
+	ExampleCount int    `json:"example_count"`
+}

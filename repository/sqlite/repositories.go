@@ -1,0 +1,203 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+)
+
+const sqlInsertRepository = `INSERT INTO repositories
+    (uuid, name, name_folded, description, language, languages, threshold, builtin_intents, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+const sqlInsertVersion = `INSERT INTO versions (repository_uuid, name, is_default, created_at) VALUES (?, ?, ?, ?)`
+
+// CreateRepository implements repository.Store.
+func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, v *repository.Version) error {
+	langs, err := json.Marshal(r.Languages)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, sqlInsertRepository, r.UUID, r.Name, nlu.Fold(r.Name), r.Description,
+			r.Language, string(langs), r.Threshold, r.BuiltinIntents, fmtTime(r.CreatedAt), fmtTime(r.UpdatedAt))
+		if isUnique(err) {
+			return sabia.Errorf(sabia.ECONFLICT, "repository %q already exists", r.UUID)
+		}
+		if err != nil {
+			return fmt.Errorf("inserting repository: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, sqlInsertVersion, r.UUID, v.Name, v.IsDefault, fmtTime(v.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("inserting version: %w", err)
+		}
+		v.ID, err = res.LastInsertId()
+		v.RepositoryUUID = r.UUID
+		return err
+	})
+}
+
+const sqlSelectRepository = `SELECT uuid, name, description, language, languages, threshold, builtin_intents,
+    created_at, updated_at FROM repositories`
+
+func scanRepository(row interface{ Scan(...any) error }) (repository.Repository, error) {
+	var r repository.Repository
+	var langs string
+	err := row.Scan(&r.UUID, &r.Name, &r.Description, &r.Language, &langs, &r.Threshold, &r.BuiltinIntents,
+		timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(langs), &r.Languages); err != nil {
+		return r, fmt.Errorf("repository %s languages: %w", r.UUID, err)
+	}
+	return r, nil
+}
+
+// FindRepository implements repository.Store.
+func (s *Store) FindRepository(ctx context.Context, uuid string) (repository.Repository, error) {
+	r, err := scanRepository(s.db.QueryRowContext(ctx, sqlSelectRepository+` WHERE uuid = ?`, uuid))
+	if err != nil {
+		return repository.Repository{}, notFound(err, "repository %q", uuid)
+	}
+	return r, nil
+}
+
+// ListRepositories implements repository.Store.
+func (s *Store) ListRepositories(ctx context.Context, f repository.RepositoryFilter) ([]repository.Repository, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.UUIDs != nil {
+		where = append(where, "uuid IN (SELECT value FROM json_each(?))")
+		b, _ := json.Marshal(f.UUIDs)
+		args = append(args, string(b))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where = append(where, `name_folded LIKE ? ESCAPE '\'`)
+		args = append(args, likeContains(nlu.Fold(q)))
+	}
+	cond := " WHERE " + strings.Join(where, " AND ")
+	out := []repository.Repository{}
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM repositories`+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, sqlSelectRepository+cond+` ORDER BY created_at DESC, uuid`+limitOffset(f.Offset, f.Limit), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanRepository(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing repositories: %w", err)
+	}
+	return out, total, nil
+}
+
+// likeContains returns a LIKE pattern (escape character \) matching texts
+// that contain s.
+func likeContains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+const sqlUpdateRepository = `UPDATE repositories SET name = ?, name_folded = ?, description = ?, language = ?,
+    languages = ?, threshold = ?, builtin_intents = ?, updated_at = ? WHERE uuid = ?`
+
+// UpdateRepository implements repository.Store.
+func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) error {
+	langs, err := json.Marshal(r.Languages)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, sqlUpdateRepository, r.Name, nlu.Fold(r.Name), r.Description, r.Language,
+			string(langs), r.Threshold, r.BuiltinIntents, fmtTime(r.UpdatedAt), r.UUID)
+		if err != nil {
+			return fmt.Errorf("updating repository: %w", err)
+		}
+		return mustAffect(res, "repository %q", r.UUID)
+	})
+}
+
+// mustAffect returns ENOTFOUND when res changed no row.
+func mustAffect(res sql.Result, format string, args ...any) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return sabia.Errorf(sabia.ENOTFOUND, format+" not found", args...)
+	}
+	return nil
+}
+
+// DeleteRepository implements repository.Store. Foreign keys cascade to
+// everything the repository holds.
+func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM repositories WHERE uuid = ?`, uuid)
+		if err != nil {
+			return fmt.Errorf("deleting repository: %w", err)
+		}
+		return mustAffect(res, "repository %q", uuid)
+	})
+}
+
+const sqlSelectVersion = `SELECT id, repository_uuid, name, is_default, created_at FROM versions`
+
+func scanVersion(row interface{ Scan(...any) error }) (repository.Version, error) {
+	var v repository.Version
+	err := row.Scan(&v.ID, &v.RepositoryUUID, &v.Name, &v.IsDefault, timeCol{&v.CreatedAt})
+	return v, err
+}
+
+// FindVersion implements repository.Store.
+func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, id))
+	if err != nil {
+		return v, notFound(err, "version %d", id)
+	}
+	return v, nil
+}
+
+// DefaultVersion implements repository.Store.
+func (s *Store) DefaultVersion(ctx context.Context, repoUUID string) (repository.Version, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE repository_uuid = ? AND is_default = 1`, repoUUID))
+	if err != nil {
+		return v, notFound(err, "repository %q", repoUUID)
+	}
+	return v, nil
+}
+
+// ListVersions implements repository.Store.
+func (s *Store) ListVersions(ctx context.Context, repoUUID string) ([]repository.Version, error) {
+	rows, err := s.db.QueryContext(ctx, sqlSelectVersion+` WHERE repository_uuid = ? ORDER BY id`, repoUUID)
+	if err != nil {
+		return nil, fmt.Errorf("listing versions: %w", err)
+	}
+	defer rows.Close()
+	out := []repository.Version{}
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("listing versions: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

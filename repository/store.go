@@ -1,0 +1,143 @@
+package repository
+
+import (
+	"context"
+	"time"
+
+	"github.com/weni-ai/sabia/nlu"
+)
+
+// Store persists repositories and everything in them. Implementations run
+// every write in one transaction, store times in UTC and pass the conformance
+// suite in repository/storetest. A Store trusts its input: the Service
+// validates. Errors not documented here are internal (wrapped driver errors).
+//
+// Every change to the examples of a (version, language) — insert, update,
+// delete, intent and entity rename or delete — bumps that pair's dataset
+// revision once, in the same transaction.
+type Store interface {
+	// CreateRepository inserts r and its default version v in one
+	// transaction and sets v.ID. r.UUID, v.RepositoryUUID and the times are
+	// the caller's. Returns ECONFLICT if the UUID exists.
+	CreateRepository(ctx context.Context, r *Repository, v *Version) error
+	// FindRepository returns ENOTFOUND if no repository has uuid.
+	FindRepository(ctx context.Context, uuid string) (Repository, error)
+	// ListRepositories returns the matching repositories, newest first, and
+	// how many match without Offset and Limit.
+	ListRepositories(ctx context.Context, f RepositoryFilter) ([]Repository, int, error)
+	// UpdateRepository overwrites the mutable fields of the repository
+	// r.UUID (everything but UUID and CreatedAt). Returns ENOTFOUND.
+	UpdateRepository(ctx context.Context, r *Repository) error
+	// DeleteRepository deletes the repository with its versions, examples,
+	// revisions, tokens, jobs and models. Returns ENOTFOUND.
+	DeleteRepository(ctx context.Context, uuid string) error
+
+	// FindVersion returns ENOTFOUND if no version has id.
+	FindVersion(ctx context.Context, id int64) (Version, error)
+	// DefaultVersion returns the default version of a repository, ENOTFOUND
+	// if the repository does not exist.
+	DefaultVersion(ctx context.Context, repoUUID string) (Version, error)
+	// ListVersions returns the versions of a repository by ID (empty if the
+	// repository does not exist).
+	ListVersions(ctx context.Context, repoUUID string) ([]Version, error)
+
+	// CreateExamples inserts all examples or none, sets their IDs and bumps
+	// the revision of every (version, language) touched. Returns ECONFLICT if
+	// a text already exists in its version and language, or repeats an
+	// earlier item, with a message "example I: …" naming its index I in
+	// examples (from 0) and its text. Returns ENOTFOUND if a version does not
+	// exist.
+	CreateExamples(ctx context.Context, examples []*Example) error
+	// FindExample returns ENOTFOUND if no example has id.
+	FindExample(ctx context.Context, id int64) (Example, error)
+	// ListExamples returns the matching examples by ID and how many match
+	// without Offset and Limit.
+	ListExamples(ctx context.Context, f ExampleFilter) ([]Example, int, error)
+	// UpdateExample overwrites Text, Language, Intent, Entities and
+	// UpdatedAt of the example e.ID and bumps the revision of its old and new
+	// language. Returns ENOTFOUND, or ECONFLICT if another example of the
+	// version and language has the text.
+	UpdateExample(ctx context.Context, e *Example) error
+	// DeleteExample deletes an example and bumps its revision. Returns
+	// ENOTFOUND.
+	DeleteExample(ctx context.Context, id int64) error
+
+	// ListIntents summarises the intents of a version by name; lang ""
+	// means every language.
+	ListIntents(ctx context.Context, versionID int64, lang string) ([]IntentSummary, error)
+	// RenameIntent moves every example of intent from to intent to (merging
+	// when to exists), sets their UpdatedAt and returns how many moved.
+	// Returns ENOTFOUND if the version has no example of from.
+	RenameIntent(ctx context.Context, versionID int64, from, to string, at time.Time) (int64, error)
+	// DeleteIntent deletes every example of an intent and returns how many.
+	// Returns ENOTFOUND if the version has none.
+	DeleteIntent(ctx context.Context, versionID int64, name string) (int64, error)
+
+	// ListEntities summarises the entities of a version by entity and group;
+	// lang "" means every language.
+	ListEntities(ctx context.Context, versionID int64, lang string) ([]EntitySummary, error)
+	// RenameEntity renames every span of entity from and returns how many
+	// examples changed. Returns ENOTFOUND if no span has from.
+	RenameEntity(ctx context.Context, versionID int64, from, to string, at time.Time) (int64, error)
+	// SetEntityGroup sets the group of every span of entity ("" removes the
+	// group) and returns how many examples changed. Returns ENOTFOUND if no
+	// span has entity.
+	SetEntityGroup(ctx context.Context, versionID int64, entity, group string, at time.Time) (int64, error)
+	// RenameGroup renames group from (non-empty) to to on every span and
+	// returns how many examples changed. Returns ENOTFOUND if no span has
+	// group from.
+	RenameGroup(ctx context.Context, versionID int64, from, to string, at time.Time) (int64, error)
+	// DeleteEntity removes every span of entity (the examples stay) and
+	// returns how many examples changed. Returns ENOTFOUND if no span has it.
+	DeleteEntity(ctx context.Context, versionID int64, entity string, at time.Time) (int64, error)
+
+	// Revision returns the dataset revision of a version and language, 0
+	// when its examples never changed. Returns ENOTFOUND if the version does
+	// not exist.
+	Revision(ctx context.Context, versionID int64, lang string) (int64, error)
+	// TrainingSet returns the examples of a version and language by ID and
+	// the revision they are at, read in one snapshot. Returns ENOTFOUND if
+	// the version does not exist.
+	TrainingSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, int64, error)
+
+	// CreateToken inserts t with the SHA-256 hash of its secret. Returns
+	// ECONFLICT if the ID or the hash exists.
+	CreateToken(ctx context.Context, t *Token, hash []byte) error
+	// FindToken returns ENOTFOUND if no token has id.
+	FindToken(ctx context.Context, id string) (Token, error)
+	// FindTokenByHash returns the token (revoked or not) whose secret hashes
+	// to hash, ENOTFOUND if none.
+	FindTokenByHash(ctx context.Context, hash []byte) (Token, error)
+	// ListTokens returns the tokens of a repository, oldest first.
+	ListTokens(ctx context.Context, repoUUID string) ([]Token, error)
+	// RevokeToken sets RevokedAt unless it is already set. Returns ENOTFOUND.
+	RevokeToken(ctx context.Context, id string, at time.Time) error
+	// TouchToken sets LastUsedAt. Returns ENOTFOUND.
+	TouchToken(ctx context.Context, id string, at time.Time) error
+
+	// CreateJob inserts j (ID set by the caller). Returns ECONFLICT if the
+	// ID exists or a job of the same kind, version and language is already
+	// queued; ENOTFOUND if the version does not exist.
+	CreateJob(ctx context.Context, j *Job) error
+	// FindJob returns ENOTFOUND if no job has id.
+	FindJob(ctx context.Context, id string) (Job, error)
+	// UpdateJob loads a job, lets update change it and saves the result, in
+	// one transaction; an error from update aborts and is returned as is.
+	// Only Status, Progress, Error, StartedAt, FinishedAt and ModelID are
+	// saved. Returns ENOTFOUND.
+	UpdateJob(ctx context.Context, id string, update func(*Job) error) (Job, error)
+	// ListJobs returns the matching jobs, newest first.
+	ListJobs(ctx context.Context, f JobFilter) ([]Job, error)
+
+	// SaveModel inserts m, setting m.ID and m.Size. Returns ENOTFOUND if
+	// the version does not exist.
+	SaveModel(ctx context.Context, m *Model) error
+	// FindModel returns ENOTFOUND if no model has id.
+	FindModel(ctx context.Context, id int64) (Model, error)
+	// LatestModel returns the model of a version and language trained on
+	// the highest revision (the last saved among equals), with its Data.
+	// Returns ENOTFOUND when there is none.
+	LatestModel(ctx context.Context, repoUUID string, versionID int64, lang string) (Model, error)
+	// LatestModelInfo is LatestModel without Data (Size is set).
+	LatestModelInfo(ctx context.Context, repoUUID string, versionID int64, lang string) (Model, error)
+}

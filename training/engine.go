@@ -1,0 +1,505 @@
+package training
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+)
+
+// MaxParseRunes bounds the text of one classification request, in runes.
+// Chat messages are short; a long document belongs to content answers.
+const MaxParseRunes = repository.MaxTextRunes * 5
+
+// ParseRequest is one text to classify.
+type ParseRequest struct {
+	RepositoryUUID string
+	// VersionID 0 means the default version.
+	VersionID int64
+	// Language in any spelling ParseLanguage accepts; "" means the
+	// repository's main language.
+	Language string
+	Text     string
+}
+
+// Parsed is the answer to a ParseRequest.
+type Parsed struct {
+	Prediction nlu.Prediction
+	Language   string
+	VersionID  int64
+	ModelID    int64
+	TrainedAt  time.Time
+	Threshold  float64
+	Duration   time.Duration
+}
+
+// Detector adds built-in intents (human_handoff, opt_out) to a ranking when
+// a repository turns them on.
+type Detector interface {
+	// Detect returns the confidence of each built-in intent for text in
+	// lang, and false when it has no detector for lang.
+	Detect(text, lang string) ([]nlu.Scored, bool)
+}
+
+// BuiltinIntents are the intents a Detector contributes.
+var BuiltinIntents = []string{"human_handoff", "opt_out"}
+
+// EngineConfig configures an Engine.
+type EngineConfig struct {
+	// CacheBytes bounds the memory of loaded models (LRU). Default 1 GiB.
+	CacheBytes int64
+	// Logger receives job logs.
+	Logger *slog.Logger
+	// Detector, when set, serves built-in intents.
+	Detector Detector
+	// Train overrides the training configuration (tests); zero means
+	// nlu.DefaultConfig().
+	Train *nlu.Config
+}
+
+// Engine trains models as jobs on the Queue and classifies texts with the
+// loaded models. Classification reads only memory when the model and the
+// repository settings are cached.
+type Engine struct {
+	repos    *repository.Service
+	queue    *Queue
+	log      *slog.Logger
+	models   *Cache[modelKey, *loaded]
+	detector Detector
+	trainCfg nlu.Config
+
+	mu       sync.RWMutex
+	settings map[string]settings // by repository UUID
+}
+
+type modelKey struct {
+	repo    string
+	version int64
+	lang    string
+}
+
+type loaded struct {
+	model     *nlu.Model
+	id        int64
+	revision  int64
+	trainedAt time.Time
+	size      int64
+}
+
+type settings struct {
+	repo           repository.Repository
+	defaultVersion int64
+}
+
+// trainPayload is the payload of a train job in the queue.
+type trainPayload struct {
+	RepositoryUUID string `json:"repository_uuid"`
+}
+
+// NewEngine builds an Engine and registers its job handler on q; the caller
+// starts q.
+func NewEngine(repos *repository.Service, q *Queue, cfg EngineConfig) *Engine {
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = 1 << 30
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	e := &Engine{repos: repos, queue: q, log: cfg.Logger, detector: cfg.Detector, settings: map[string]settings{},
+		models: NewCache[modelKey, *loaded](cfg.CacheBytes, func(l *loaded) int64 { return l.size })}
+	e.trainCfg = nlu.DefaultConfig()
+	if cfg.Train != nil {
+		e.trainCfg = *cfg.Train
+	}
+	if q != nil {
+		q.Handle(repository.JobTrain, e.runTrain)
+	}
+	return e
+}
+
+// OnState persists queue state changes into the jobs of the repository
+// store; pass it as QueueConfig.OnState.
+func (e *Engine) OnState(jobID string, state State, progress float64, jobErr error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var u repository.JobUpdate
+	switch state {
+	case StateRunning:
+		s := repository.JobRunning
+		u.Status, u.Progress = &s, &progress
+	case StateQueued:
+		s := repository.JobQueued
+		u.Status = &s
+		if jobErr != nil {
+			msg := jobErr.Error()
+			u.Error = &msg
+		}
+	case StateFailed:
+		s, msg := repository.JobFailed, "training failed"
+		if jobErr != nil {
+			msg = jobErr.Error()
+		}
+		u.Status, u.Error = &s, &msg
+	case StateSucceeded:
+		return // runTrain records success with the model id
+	}
+	if _, err := e.repos.UpdateJob(ctx, jobID, u); err != nil && sabia.ErrorCode(err) != sabia.ECONFLICT {
+		e.log.Warn("recording job state", "job_id", jobID, "state", state, "err", err)
+	}
+}
+
+// Resume re-enqueues the jobs the store says are active, so that a restart
+// loses none: queued ones are enqueued again (the queue ignores duplicates)
+// and running ones, abandoned by the previous process, are queued again.
+func (e *Engine) Resume(ctx context.Context) error {
+	jobs, err := e.repos.ActiveJobs(ctx)
+	if err != nil {
+		return fmt.Errorf("listing active jobs: %w", err)
+	}
+	for _, j := range jobs {
+		if j.Status == repository.JobRunning {
+			s := repository.JobQueued
+			if _, err := e.repos.UpdateJob(ctx, j.ID, repository.JobUpdate{Status: &s}); err != nil {
+				e.log.Warn("requeueing job", "job_id", j.ID, "err", err)
+			}
+		}
+		if err := e.enqueue(ctx, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) enqueue(ctx context.Context, j repository.Job) error {
+	payload, _ := json.Marshal(trainPayload{RepositoryUUID: j.RepositoryUUID})
+	if err := e.queue.Enqueue(ctx, Job{ID: j.ID, Kind: j.Kind, Payload: payload}); err != nil {
+		return fmt.Errorf("enqueueing job %s: %w", j.ID, err)
+	}
+	return nil
+}
+
+// Train starts a training job for each language of the version that needs
+// one (lang "" means every language of the repository). An already queued or
+// running job of the same language is returned instead of a new one. When
+// nothing needs training and force is false it returns EUNPROCESSABLE.
+// Returns ENOTFOUND and EINVALID from the repository service.
+func (e *Engine) Train(ctx context.Context, repoUUID string, versionID int64, lang string, force bool) ([]repository.Job, error) {
+	repo, err := e.repos.FindRepository(ctx, repoUUID)
+	if err != nil {
+		return nil, err
+	}
+	ver, err := e.repos.FindVersion(ctx, repoUUID, versionID)
+	if err != nil {
+		return nil, err
+	}
+	langs := repo.Languages
+	if lang != "" {
+		l, ok := nlu.ParseLanguage(lang)
+		if !ok {
+			return nil, sabia.Errorf(sabia.EINVALID, "unknown language %q", lang)
+		}
+		if !repo.HasLanguage(l) {
+			return nil, sabia.Errorf(sabia.EINVALID, "language %q is not one of the repository's languages (%s)", l, strings.Join(repo.Languages, ", "))
+		}
+		langs = []string{l}
+	}
+	active, err := e.repos.ListJobs(ctx, repository.JobFilter{RepositoryUUID: repoUUID, VersionID: ver.ID, Kind: repository.JobTrain,
+		Statuses: []string{repository.JobQueued, repository.JobRunning}})
+	if err != nil {
+		return nil, err
+	}
+	var jobs []repository.Job
+	var reasons []string
+	for _, l := range langs {
+		if j, ok := activeFor(active, l); ok {
+			jobs = append(jobs, j)
+			continue
+		}
+		examples, _, err := e.repos.TrainingSet(ctx, repoUUID, ver.ID, l)
+		if err != nil {
+			return nil, err
+		}
+		if why := trainable(examples); why != "" {
+			reasons = append(reasons, fmt.Sprintf("%s: %s", l, why))
+			continue
+		}
+		if !force {
+			need, err := e.repos.NeedsTraining(ctx, repoUUID, ver.ID, l)
+			if err != nil {
+				return nil, err
+			}
+			if !need {
+				reasons = append(reasons, fmt.Sprintf("%s: nothing changed since the last training", l))
+				continue
+			}
+		}
+		j, err := e.repos.CreateJob(ctx, repoUUID, repository.JobInput{Kind: repository.JobTrain, VersionID: ver.ID, Language: l})
+		if err != nil {
+			return nil, err
+		}
+		if err := e.enqueue(ctx, j); err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	if len(jobs) == 0 {
+		return nil, sabia.Errorf(sabia.EUNPROCESSABLE, "nothing to train: %s (send \"force\": true to retrain unchanged data)", strings.Join(reasons, "; "))
+	}
+	return jobs, nil
+}
+
+func activeFor(jobs []repository.Job, lang string) (repository.Job, bool) {
+	for _, j := range jobs {
+		if j.Language == lang {
+			return j, true
+		}
+	}
+	return repository.Job{}, false
+}
+
+// trainable says why examples cannot be trained on, or "" when they can.
+func trainable(examples []nlu.Example) string {
+	intents := map[string]int{}
+	for _, ex := range examples {
+		if ex.Intent != "" {
+			intents[ex.Intent]++
+		}
+	}
+	switch {
+	case len(examples) == 0:
+		return "no examples"
+	case len(intents) < 2:
+		return fmt.Sprintf("at least 2 intents are needed, found %d", len(intents))
+	}
+	return ""
+}
+
+// runTrain is the queue handler of train jobs.
+func (e *Engine) runTrain(ctx context.Context, qj Job, progress func(float64)) error {
+	j, err := e.repos.FindJob(ctx, qj.ID)
+	if err != nil {
+		if sabia.ErrorCode(err) == sabia.ENOTFOUND {
+			return Permanent(fmt.Errorf("job %s no longer exists", qj.ID))
+		}
+		return err
+	}
+	if !j.Active() {
+		return nil // finished already, e.g. failed by a restart and resumed as a new job
+	}
+	examples, rev, err := e.repos.TrainingSet(ctx, j.RepositoryUUID, j.VersionID, j.Language)
+	if err != nil {
+		if sabia.ErrorCode(err) == sabia.ENOTFOUND {
+			return Permanent(err)
+		}
+		return err
+	}
+	if why := trainable(examples); why != "" {
+		return Permanent(errors.New(why))
+	}
+	start := time.Now()
+	m, err := nlu.Train(ctx, j.Language, examples, e.trainCfg, func(p float64) { progress(0.95 * p) })
+	if err != nil {
+		return fmt.Errorf("training: %w", err)
+	}
+	data, err := m.MarshalBinary()
+	if err != nil {
+		return Permanent(fmt.Errorf("encoding model: %w", err))
+	}
+	saved, err := e.repos.SaveModel(ctx, repository.Model{RepositoryUUID: j.RepositoryUUID, VersionID: j.VersionID, Language: j.Language,
+		Data: data, Revision: rev})
+	if err != nil {
+		return fmt.Errorf("saving model: %w", err)
+	}
+	e.install(modelKey{j.RepositoryUUID, j.VersionID, j.Language}, &loaded{model: m, id: saved.ID, revision: rev, trainedAt: saved.TrainedAt, size: int64(len(data))})
+	done := repository.JobSucceeded
+	if _, err := e.repos.UpdateJob(ctx, j.ID, repository.JobUpdate{Status: &done, ModelID: &saved.ID}); err != nil {
+		return fmt.Errorf("recording success: %w", err)
+	}
+	e.log.Info("trained", "job_id", j.ID, "repository", j.RepositoryUUID, "language", j.Language, "examples", len(examples),
+		"model_id", saved.ID, "bytes", len(data), "seconds", time.Since(start).Seconds())
+	return nil
+}
+
+// install makes l the model of k unless a newer one is already there: the
+// swap is atomic, requests in flight keep the model they hold.
+func (e *Engine) install(k modelKey, l *loaded) {
+	if cur, ok := e.models.Get(k); ok && cur.id > l.id {
+		return
+	}
+	e.models.Put(k, l)
+}
+
+// Forget drops the cached settings and models of a repository after it
+// changed or was deleted.
+func (e *Engine) Forget(repoUUID string) {
+	e.mu.Lock()
+	delete(e.settings, repoUUID)
+	e.mu.Unlock()
+}
+
+func (e *Engine) settingsOf(ctx context.Context, repoUUID string) (settings, error) {
+	e.mu.RLock()
+	s, ok := e.settings[repoUUID]
+	e.mu.RUnlock()
+	if ok {
+		return s, nil
+	}
+	repo, err := e.repos.FindRepository(ctx, repoUUID)
+	if err != nil {
+		return settings{}, err
+	}
+	v, err := e.repos.FindVersion(ctx, repoUUID, 0)
+	if err != nil {
+		return settings{}, err
+	}
+	s = settings{repo: repo, defaultVersion: v.ID}
+	e.mu.Lock()
+	e.settings[repoUUID] = s
+	e.mu.Unlock()
+	return s, nil
+}
+
+func (e *Engine) modelOf(ctx context.Context, k modelKey) (*loaded, error) {
+	if l, ok := e.models.Get(k); ok {
+		return l, nil
+	}
+	rec, err := e.repos.LatestModel(ctx, k.repo, k.version, k.lang)
+	if err != nil {
+		if sabia.ErrorCode(err) == sabia.ENOTFOUND {
+			return nil, sabia.Errorf(sabia.EUNAVAILABLE, "language %q has no trained model yet: add examples and train the repository first", k.lang)
+		}
+		return nil, err
+	}
+	m, err := nlu.Decode(rec.Data)
+	if err != nil {
+		return nil, fmt.Errorf("decoding model %d: %w", rec.ID, err)
+	}
+	l := &loaded{model: m, id: rec.ID, revision: rec.Revision, trainedAt: rec.TrainedAt, size: int64(len(rec.Data))}
+	e.install(k, l)
+	return l, nil
+}
+
+// Parse classifies a text. Returns EINVALID for an empty, oversized or
+// non-UTF-8 text, an unknown language or one the repository does not have;
+// EUNAVAILABLE when the language was never trained; ENOTFOUND for an unknown
+// repository or version.
+func (e *Engine) Parse(ctx context.Context, req ParseRequest) (Parsed, error) {
+	start := time.Now()
+	if !utf8.ValidString(req.Text) {
+		return Parsed{}, sabia.Errorf(sabia.EINVALID, "text is not valid UTF-8")
+	}
+	if strings.TrimSpace(req.Text) == "" {
+		return Parsed{}, sabia.Errorf(sabia.EINVALID, "text is required")
+	}
+	if n := utf8.RuneCountInString(req.Text); n > MaxParseRunes {
+		return Parsed{}, sabia.Errorf(sabia.ETOOLARGE, "text has %d characters, more than %d", n, MaxParseRunes)
+	}
+	s, err := e.settingsOf(ctx, req.RepositoryUUID)
+	if err != nil {
+		return Parsed{}, err
+	}
+	lang := s.repo.Language
+	if req.Language != "" {
+		l, ok := nlu.ParseLanguage(req.Language)
+		if !ok {
+			return Parsed{}, sabia.Errorf(sabia.EINVALID, "unknown language %q; use a code such as pt_br, es or en", req.Language)
+		}
+		if !s.repo.HasLanguage(l) {
+			return Parsed{}, sabia.Errorf(sabia.EINVALID, "language %q is not one of the repository's languages (%s)", l, strings.Join(s.repo.Languages, ", "))
+		}
+		lang = l
+	}
+	version := req.VersionID
+	if version == 0 {
+		version = s.defaultVersion
+	}
+	l, err := e.modelOf(ctx, modelKey{req.RepositoryUUID, version, lang})
+	if err != nil {
+		if sabia.ErrorCode(err) == sabia.EUNAVAILABLE && version != s.defaultVersion {
+			if _, verr := e.repos.FindVersion(ctx, req.RepositoryUUID, version); verr != nil {
+				return Parsed{}, verr
+			}
+		}
+		return Parsed{}, err
+	}
+	p := l.model.Predict(req.Text, nlu.PredictOptions{Threshold: thresholdOf(s.repo)})
+	if s.repo.BuiltinIntents && e.detector != nil {
+		p = withBuiltins(p, l.model, e.detector, req.Text, lang, thresholdOf(s.repo))
+	}
+	return Parsed{Prediction: p, Language: lang, VersionID: version, ModelID: l.id, TrainedAt: l.trainedAt,
+		Threshold: s.repo.Threshold, Duration: time.Since(start)}, nil
+}
+
+// thresholdOf returns the repository's threshold as PredictOptions wants it:
+// 0 there means "the model's default", so a repository that asks for 0
+// (never out of scope) gets the smallest positive threshold.
+func thresholdOf(r repository.Repository) float64 {
+	if r.Threshold <= 0 {
+		return 1e-12
+	}
+	return r.Threshold
+}
+
+// withBuiltins merges built-in intents into a prediction. A built-in that
+// the repository's own examples teach (same name) is left to the model.
+// When a detector fires, its confidence takes that share of the ranking and
+// the repository's intents are scaled into the rest, so the ranking still
+// sums to what it summed to before.
+func withBuiltins(p nlu.Prediction, m *nlu.Model, d Detector, text, lang string, threshold float64) nlu.Prediction {
+	scores, ok := d.Detect(text, lang)
+	if !ok {
+		return p
+	}
+	own := map[string]bool{}
+	for _, name := range m.Intents() {
+		own[name] = true
+	}
+	var extra []nlu.Scored
+	var mass float64
+	for _, s := range scores {
+		if own[s.Name] {
+			continue
+		}
+		extra = append(extra, s)
+		mass += s.Confidence
+	}
+	if len(extra) == 0 {
+		return p
+	}
+	if mass > 1 {
+		for i := range extra {
+			extra[i].Confidence /= mass
+		}
+		mass = 1
+	}
+	ranking := make([]nlu.Scored, 0, len(p.Ranking)+len(extra))
+	for _, s := range p.Ranking {
+		ranking = append(ranking, nlu.Scored{Name: s.Name, Confidence: s.Confidence * (1 - mass)})
+	}
+	ranking = append(ranking, extra...)
+	sortScored(ranking)
+	p.Ranking = ranking
+	p.Intent, p.Confidence = ranking[0].Name, ranking[0].Confidence
+	p.OutOfScope = p.Confidence < threshold
+	if p.OutOfScope {
+		p.Intent = ""
+	}
+	return p
+}
+
+func sortScored(s []nlu.Scored) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j].Confidence > s[j-1].Confidence; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
