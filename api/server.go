@@ -80,12 +80,13 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.trainRoutes()
 	s.tokenRoutes()
 	s.parseRoutes()
-	doc, _ := json.Marshal(openAPI(s.routes, cfg.Version))
+	var doc []byte
 	s.handle(route{Method: http.MethodGet, Pattern: "/openapi.json", Summary: "This OpenAPI 3.1 document", Tag: "meta", Auth: authNone},
 		func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(doc)
 		})
+	doc, _ = json.Marshal(openAPI(s.routes, cfg.Version))
 	return s
 }
 

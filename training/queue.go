@@ -47,12 +47,13 @@ const (
 
 // Job is a unit of work for the Queue.
 type Job struct {
-	// ID is the caller's identifier for the job, unique across all kinds:
-	// enqueueing a job with the ID of one that is queued, running or
+	// ID is the caller's identifier for the job, unique across all kinds.
+	// Enqueueing a job with the ID of one that is queued, running or
 	// succeeded less than 24 hours ago (River's retention of completed
-	// jobs) fails with ErrDuplicateJob. The ID of a failed job may be
-	// enqueued again, but only once River has recorded the failure, a
-	// moment after OnState reported it: a fresh ID per job is simpler.
+	// jobs) does nothing, so re-enqueueing after a restart is safe. The ID
+	// of a failed job may be enqueued again, but only once River has
+	// recorded the failure, a moment after OnState reported it; until then
+	// the job still counts as running and the enqueue does nothing.
 	ID string `json:"id"`
 	// Kind selects the Handler that runs the job, for example "train".
 	Kind string `json:"kind"`
@@ -79,11 +80,6 @@ type Handler func(ctx context.Context, job Job, progress func(float64)) error
 // stopping. The attempt does not count: the job runs again, from the start,
 // when a queue next starts on the same database.
 var ErrInterrupted = errors.New("interrupted by shutdown; the job will run again at the next start")
-
-// ErrDuplicateJob is returned by Enqueue and EnqueueTx when a job with the
-// same ID is already queued or running, or succeeded less than 24 hours ago;
-// the job is not enqueued again.
-var ErrDuplicateJob = errors.New("a job with this ID is queued, running or recently succeeded")
 
 // Permanent wraps err so that the job fails at once, without further
 // attempts: for errors that retrying cannot fix, such as invalid input.
@@ -322,8 +318,8 @@ func (q *Queue) Stop(ctx context.Context) error {
 }
 
 // Enqueue stores job in the database, to run as soon as a worker is free.
-// Returns ErrDuplicateJob if a job with the same ID is queued, running or
-// succeeded less than 24 hours ago (see Job.ID).
+// It does nothing, and returns nil, if a job with the same ID is queued,
+// running or succeeded less than 24 hours ago (see Job.ID).
 func (q *Queue) Enqueue(ctx context.Context, job Job) error {
 	if err := validateJob(job); err != nil {
 		return err
@@ -344,12 +340,10 @@ func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error {
 }
 
 func insertResult(job Job, res *rivertype.JobInsertResult, err error) error {
-	switch {
-	case err != nil:
+	if err != nil {
 		return fmt.Errorf("enqueueing job %s: %w", job.ID, err)
-	case res.UniqueSkippedAsDuplicate:
-		return fmt.Errorf("enqueueing job %s: %w", job.ID, ErrDuplicateJob)
 	}
+	_ = res.UniqueSkippedAsDuplicate // a duplicate is not an error: see Job.ID
 	return nil
 }
 

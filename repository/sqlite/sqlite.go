@@ -198,6 +198,7 @@ func fmtTimePtr(t *time.Time) any {
 // timeCol scans a time column into a time.Time.
 type timeCol struct{ t *time.Time }
 
+// Scan implements sql.Scanner.
 func (c timeCol) Scan(v any) error {
 	s, ok := v.(string)
 	if !ok {
@@ -214,6 +215,7 @@ func (c timeCol) Scan(v any) error {
 // nullTimeCol scans a nullable time column into a *time.Time.
 type nullTimeCol struct{ t **time.Time }
 
+// Scan implements sql.Scanner.
 func (c nullTimeCol) Scan(v any) error {
 	if v == nil {
 		*c.t = nil

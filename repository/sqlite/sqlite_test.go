@@ -32,6 +32,17 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// TestConformanceOneConnection runs the suite on a pool of one connection,
+// as River's SQLite driver recommends for a shared pool: no Store method may
+// need a second connection while it holds one.
+func TestConformanceOneConnection(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) repository.Store {
+		s := open(t, filepath.Join(t.TempDir(), "sabia.db"))
+		s.DB().SetMaxOpenConns(1)
+		return s
+	})
+}
+
 func TestPragmas(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "sabia.db"))
 	for pragma, want := range map[string]string{
