@@ -41,6 +41,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Logger receives request logs.
 	Logger *slog.Logger
+	// Detector serves /v1/detect; nil answers that detectors are not loaded.
+	Detector Detector
 	// Ready reports whether the server can serve traffic (/readyz).
 	Ready func(ctx context.Context) error
 }
@@ -80,6 +82,7 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.trainRoutes()
 	s.tokenRoutes()
 	s.parseRoutes()
+	s.detectRoutes()
 	var doc []byte
 	s.handle(route{Method: http.MethodGet, Pattern: "/openapi.json", Summary: "This OpenAPI 3.1 document", Tag: "meta", Auth: authNone},
 		func(w http.ResponseWriter, _ *http.Request) {

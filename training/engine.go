@@ -45,9 +45,9 @@ type Parsed struct {
 // Detector adds built-in intents (human_handoff, opt_out) to a ranking when
 // a repository turns them on.
 type Detector interface {
-	// Detect returns the confidence of each built-in intent for text in
+	// Scores returns the confidence of each built-in intent for text in
 	// lang, and false when it has no detector for lang.
-	Detect(text, lang string) ([]nlu.Scored, bool)
+	Scores(text, lang string) ([]nlu.Scored, bool)
 }
 
 // BuiltinIntents are the intents a Detector contributes.
@@ -157,9 +157,12 @@ func (e *Engine) OnState(jobID string, state State, progress float64, jobErr err
 	}
 }
 
-// Resume re-enqueues the jobs the store says are active, so that a restart
-// loses none: queued ones are enqueued again (the queue ignores duplicates)
-// and running ones, abandoned by the previous process, are queued again.
+// Resume makes sure the jobs the store says are active run, so that a
+// restart loses none. Queued ones are enqueued again (the queue ignores
+// duplicates). A job still marked running was abandoned by the previous
+// process: it is failed with a clear message and replaced by a new queued
+// job for the same work, since the queue would only rescue the old one
+// after its timeout.
 func (e *Engine) Resume(ctx context.Context) error {
 	jobs, err := e.repos.ActiveJobs(ctx)
 	if err != nil {
@@ -167,10 +170,19 @@ func (e *Engine) Resume(ctx context.Context) error {
 	}
 	for _, j := range jobs {
 		if j.Status == repository.JobRunning {
-			s := repository.JobQueued
-			if _, err := e.repos.UpdateJob(ctx, j.ID, repository.JobUpdate{Status: &s}); err != nil {
-				e.log.Warn("requeueing job", "job_id", j.ID, "err", err)
+			failed, msg := repository.JobFailed, "interrupted by a server restart; a new job was queued for the same data"
+			if _, err := e.repos.UpdateJob(ctx, j.ID, repository.JobUpdate{Status: &failed, Error: &msg}); err != nil {
+				return fmt.Errorf("failing abandoned job %s: %w", j.ID, err)
 			}
+			nj, err := e.repos.CreateJob(ctx, j.RepositoryUUID, repository.JobInput{Kind: j.Kind, VersionID: j.VersionID, Language: j.Language})
+			if sabia.ErrorCode(err) == sabia.ECONFLICT || sabia.ErrorCode(err) == sabia.ENOTFOUND {
+				continue // the same work is already queued, or the repository is gone
+			}
+			if err != nil {
+				return fmt.Errorf("requeueing job %s: %w", j.ID, err)
+			}
+			e.log.Info("requeued a job abandoned by a restart", "old_job_id", j.ID, "job_id", nj.ID)
+			j = nj
 		}
 		if err := e.enqueue(ctx, j); err != nil {
 			return err
@@ -455,7 +467,7 @@ func thresholdOf(r repository.Repository) float64 {
 // the repository's intents are scaled into the rest, so the ranking still
 // sums to what it summed to before.
 func withBuiltins(p nlu.Prediction, m *nlu.Model, d Detector, text, lang string, threshold float64) nlu.Prediction {
-	scores, ok := d.Detect(text, lang)
+	scores, ok := d.Scores(text, lang)
 	if !ok {
 		return p
 	}

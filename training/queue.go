@@ -28,7 +28,6 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
-	"github.com/riverqueue/river/rivertype"
 )
 
 // State is the state of a job as the Queue reports it through
@@ -213,9 +212,12 @@ func Migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
 // db must be a modernc.org/sqlite database ("sqlite" driver) opened in WAL
 // mode with a busy timeout, for example with the DSN
 // "file:sabia.db?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_txlock=immediate".
-// River's documentation recommends db.SetMaxOpenConns(1): River runs
-// several goroutines against the database, and SQLite allows one writer.
-// The pool must stay open until Stop has returned.
+// SQLite allows one writer at a time and River runs several goroutines
+// against the database; River's own tests limit the pool to one connection
+// (db.SetMaxOpenConns(1)). This package's tests also run the queue on a
+// pool of four connections shared with application reads and writes, with
+// the DSN above, without a "database is locked" error. The pool must stay
+// open until Stop has returned.
 func NewQueue(ctx context.Context, db *sql.DB, cfg QueueConfig) (*Queue, error) {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 1
@@ -324,8 +326,11 @@ func (q *Queue) Enqueue(ctx context.Context, job Job) error {
 	if err := validateJob(job); err != nil {
 		return err
 	}
-	res, err := q.client.Insert(ctx, newJobArgs(job), q.insertOpts())
-	return insertResult(job, res, err)
+	// A duplicate comes back as UniqueSkippedAsDuplicate, not an error.
+	if _, err := q.client.Insert(ctx, newJobArgs(job), q.insertOpts()); err != nil {
+		return fmt.Errorf("enqueueing job %s: %w", job.ID, err)
+	}
+	return nil
 }
 
 // EnqueueTx is Enqueue within the caller's transaction on the queue's
@@ -335,15 +340,9 @@ func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error {
 	if err := validateJob(job); err != nil {
 		return err
 	}
-	res, err := q.client.InsertTx(ctx, tx, newJobArgs(job), q.insertOpts())
-	return insertResult(job, res, err)
-}
-
-func insertResult(job Job, res *rivertype.JobInsertResult, err error) error {
-	if err != nil {
+	if _, err := q.client.InsertTx(ctx, tx, newJobArgs(job), q.insertOpts()); err != nil {
 		return fmt.Errorf("enqueueing job %s: %w", job.ID, err)
 	}
-	_ = res.UniqueSkippedAsDuplicate // a duplicate is not an error: see Job.ID
 	return nil
 }
 

@@ -477,3 +477,123 @@ func sameJSON(t *testing.T, a, b json.RawMessage) bool {
 	return reflect.DeepEqual(x, y)
 }
 
+func TestBuiltinDetectors(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	var repo repoResp
+	s.json("POST", "/v1/repositories", adminSecret, map[string]any{"name": "Loja", "language": "pt_br", "languages": []string{"es"}}, &repo)
+	s.json("POST", "/v1/repositories/"+repo.UUID+"/examples", adminSecret, storeExamples, nil)
+	var tok struct {
+		Secret string `json:"secret"`
+	}
+	s.json("POST", "/v1/repositories/"+repo.UUID+"/tokens", adminSecret, map[string]string{"role": "user"}, &tok)
+	if j := s.trainAndWait(repo.UUID); j.Status != "succeeded" {
+		t.Fatalf("training: %+v", j)
+	}
+	parse := func(text string) bothubResp {
+		t.Helper()
+		var p bothubResp
+		if st := s.json("POST", "/v2/parse/", tok.Secret, map[string]string{"text": text, "language": "pt_br"}, &p); st != http.StatusOK {
+			t.Fatalf("parse %q: %d", text, st)
+		}
+		checkRanking(t, p)
+		return p
+	}
+	// Off by default: the repository's own intents only.
+	if p := parse("quero falar com um atendente"); p.Intent.Name == "human_handoff" || len(p.IntentRanking) != 4 {
+		t.Fatalf("built-ins off: %+v", p.IntentRanking)
+	}
+	on := true
+	if st := s.json("PATCH", "/v1/repositories/"+repo.UUID, adminSecret, map[string]any{"builtin_intents": on}, nil); st != http.StatusOK {
+		t.Fatalf("patch: %d", st)
+	}
+	for _, tc := range []struct{ text, want string }{
+		{"quero falar com um atendente", "human_handoff"},
+		{"ATENDENTE!!!", "human_handoff"},
+		{"vc é robô? quero falar com gente de verdade", "human_handoff"},
+		{"me tira dessa lista, não quero mais receber mensagens", "opt_out"},
+		{"SAIR", "opt_out"},
+		{"quero a segunda via do boleto", "billing"},
+		{"quero cancelar meu plano", "cancel"},
+	} {
+		p := parse(tc.text)
+		if p.Intent.Name != tc.want {
+			t.Errorf("%q → %s (%.2f), want %s", tc.text, p.Intent.Name, p.Intent.Confidence, tc.want)
+		}
+		if len(p.IntentRanking) != 6 {
+			t.Errorf("%q: ranking has %d intents, want 6", tc.text, len(p.IntentRanking))
+		}
+	}
+	var info struct {
+		Intents []string `json:"intents"`
+	}
+	s.json("GET", "/info/", tok.Secret, nil, &info)
+	if strings.Join(info.Intents, ",") != "billing,buy,cancel,human_handoff,opt_out,tracking" {
+		t.Errorf("/info/ intents = %q", info.Intents)
+	}
+
+	// /v1/detect with a repository token or the admin token; language detected when absent.
+	type detectResp struct {
+		Detections []struct {
+			Name       string  `json:"name"`
+			Detected   bool    `json:"detected"`
+			Confidence float64 `json:"confidence"`
+		} `json:"detections"`
+		Language string `json:"language"`
+	}
+	for _, tc := range []struct {
+		token, text, lang string
+		wantLang          string
+		handoff, optOut   bool
+	}{
+		{tok.Secret, "quiero hablar con un asesor, por favor", "", "es", true, false},
+		{adminSecret, "quero falar com um humano", "pt-BR", "pt_br", true, false},
+		{adminSecret, "a atendente da loja foi ótima", "", "pt_br", false, false},
+		{tok.Secret, "please stop texting me", "en", "en", false, true},
+		{tok.Secret, "no me manden más mensajes", "", "es", false, true},
+	} {
+		var d detectResp
+		if st := s.json("POST", "/v1/detect", tc.token, map[string]string{"text": tc.text, "language": tc.lang}, &d); st != http.StatusOK {
+			t.Fatalf("detect %q: %d", tc.text, st)
+		}
+		if d.Language != tc.wantLang || len(d.Detections) != 2 || d.Detections[0].Name != "human_handoff" || d.Detections[1].Name != "opt_out" {
+			t.Fatalf("detect %q = %+v", tc.text, d)
+		}
+		if d.Detections[0].Detected != tc.handoff || d.Detections[1].Detected != tc.optOut {
+			t.Errorf("detect %q = %+v, want handoff %v opt-out %v", tc.text, d.Detections, tc.handoff, tc.optOut)
+		}
+	}
+	var e errResp
+	if st := s.json("POST", "/v1/detect", tok.Secret, map[string]any{"text": "oi", "detectors": []string{"nope"}}, &e); st != http.StatusBadRequest || e.Error.Code != "invalid" {
+		t.Errorf("unknown detector: %d %+v", st, e)
+	}
+	if st := s.json("POST", "/v1/detect", "", map[string]any{"text": "oi"}, &e); st != http.StatusUnauthorized {
+		t.Errorf("detect without a token: %d", st)
+	}
+}
+
+// TestOwnIntentTakesPrecedence: a repository that teaches its own
+// human_handoff keeps it; the built-in does not appear twice.
+func TestOwnIntentTakesPrecedence(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	var repo repoResp
+	s.json("POST", "/v1/repositories", adminSecret, map[string]any{"name": "SAC", "language": "pt_br", "builtin_intents": true}, &repo)
+	own := append([]example{}, storeExamples...)
+	own = append(own, example{Text: "quero falar com o gerente da minha agência", Intent: "human_handoff"},
+		example{Text: "me passa pro gerente", Intent: "human_handoff"}, example{Text: "chama o gerente aí", Intent: "human_handoff"})
+	s.json("POST", "/v1/repositories/"+repo.UUID+"/examples", adminSecret, own, nil)
+	if j := s.trainAndWait(repo.UUID); j.Status != "succeeded" {
+		t.Fatalf("training: %+v", j)
+	}
+	var p struct {
+		Intent        struct{ Name string }   `json:"intent"`
+		IntentRanking []struct{ Name string } `json:"intent_ranking"`
+	}
+	s.json("POST", "/v1/repositories/"+repo.UUID+"/parse", adminSecret, map[string]string{"text": "quero falar com o gerente"}, &p)
+	seen := map[string]int{}
+	for _, r := range p.IntentRanking {
+		seen[r.Name]++
+	}
+	if p.Intent.Name != "human_handoff" || seen["human_handoff"] != 1 || seen["opt_out"] != 1 || len(p.IntentRanking) != 6 {
+		t.Fatalf("parse = %+v", p)
+	}
+}

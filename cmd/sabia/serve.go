@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/weni-ai/sabia/api"
+	"github.com/weni-ai/sabia/datasets"
 	"github.com/weni-ai/sabia/repository"
 	"github.com/weni-ai/sabia/repository/sqlite"
 	"github.com/weni-ai/sabia/training"
@@ -127,13 +128,20 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	defer store.Close()
 	repos := repository.NewService(store, time.Now)
 
+	start := time.Now()
+	detectors, err := datasets.NewDetectors(ctx)
+	if err != nil {
+		return fmt.Errorf("training the built-in detectors: %w", err)
+	}
+	log.Info("built-in detectors ready", "languages", datasets.DetectorLanguages, "ms", time.Since(start).Milliseconds())
+
 	var engine *training.Engine
 	queue, err := training.NewQueue(ctx, store.DB(), training.QueueConfig{Logger: log,
 		OnState: func(id string, s training.State, p float64, err error) { engine.OnState(id, s, p, err) }})
 	if err != nil {
 		return fmt.Errorf("starting job queue: %w", err)
 	}
-	engine = training.NewEngine(repos, queue, training.EngineConfig{CacheBytes: cfg.CacheBytes, Logger: log, Detector: newDetector(log)})
+	engine = training.NewEngine(repos, queue, training.EngineConfig{CacheBytes: cfg.CacheBytes, Logger: log, Detector: detectors})
 	if err := engine.Resume(ctx); err != nil {
 		return err
 	}
@@ -141,7 +149,7 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 		return fmt.Errorf("starting job queue: %w", err)
 	}
 
-	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log,
+	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors,
 		Ready: func(ctx context.Context) error { return store.DB().PingContext(ctx) }}, repos, engine)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

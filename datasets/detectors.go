@@ -1,0 +1,122 @@
+package datasets
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	sabia "github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+)
+
+// DetectorLanguages are the languages the built-in detectors know.
+var DetectorLanguages = []string{nlu.LangPortugueseBR, nlu.LangSpanish, nlu.LangEnglish}
+
+// DetectorNames are the built-in detectors, in the order they are reported.
+var DetectorNames = []string{IntentHumanHandoff, IntentOptOut}
+
+// DetectThreshold is the confidence at or above which a detector reports a
+// detection. Chosen on the training data's cross-validation, never on the
+// evaluation sets.
+const DetectThreshold = 0.5
+
+// Detection is one detector's verdict on a text.
+type Detection struct {
+	Name       string  `json:"name"`
+	Detected   bool    `json:"detected"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Detectors are the built-in human_handoff and opt_out detectors for every
+// language in DetectorLanguages, trained once from the data shipped in the
+// binary, with a language identifier for texts whose language is not given.
+// Safe for concurrent use.
+type Detectors struct {
+	models map[string]*nlu.Model
+	langID *nlu.LanguageID
+}
+
+// NewDetectors trains the built-in detectors. It takes a few tens of
+// milliseconds per language.
+func NewDetectors(ctx context.Context) (*Detectors, error) {
+	d := &Detectors{models: map[string]*nlu.Model{}}
+	sentences := map[string][]string{}
+	for _, l := range DetectorLanguages {
+		exs, err := DetectorTraining(l)
+		if err != nil {
+			return nil, err
+		}
+		m, err := nlu.Train(ctx, l, exs, nlu.DefaultConfig(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("training the %s detectors: %w", l, err)
+		}
+		d.models[l] = m
+		for _, ex := range exs {
+			sentences[l] = append(sentences[l], ex.Text)
+		}
+	}
+	d.langID = nlu.TrainLanguageID(sentences)
+	return d, nil
+}
+
+// Language returns the language of text among DetectorLanguages.
+func (d *Detectors) Language(text string) string {
+	l, _ := d.langID.Detect(text)
+	return l
+}
+
+// Detect runs the named detectors (nil means all) on text in lang ("" means
+// detect the language) and returns their verdicts with the language used.
+// Returns EINVALID for an unknown detector name or a language without
+// detectors.
+func (d *Detectors) Detect(text, lang string, names []string) ([]Detection, string, error) {
+	if lang == "" {
+		lang = d.Language(text)
+	} else {
+		l, ok := nlu.ParseLanguage(lang)
+		if !ok || d.models[l] == nil {
+			return nil, "", sabia.Errorf(sabia.EINVALID, "no built-in detectors for language %q (%s)", lang, strings.Join(DetectorLanguages, ", "))
+		}
+		lang = l
+	}
+	if len(names) == 0 {
+		names = DetectorNames
+	}
+	for _, n := range names {
+		if !slices.Contains(DetectorNames, n) {
+			return nil, "", sabia.Errorf(sabia.EINVALID, "unknown detector %q (%s)", n, strings.Join(DetectorNames, ", "))
+		}
+	}
+	scores := d.scores(text, lang)
+	out := make([]Detection, 0, len(names))
+	for _, n := range names {
+		c := scores[n]
+		out = append(out, Detection{Name: n, Detected: c >= DetectThreshold, Confidence: c})
+	}
+	return out, lang, nil
+}
+
+func (d *Detectors) scores(text, lang string) map[string]float64 {
+	p := d.models[lang].Classify(text, nlu.PredictOptions{Threshold: 1e-12})
+	out := make(map[string]float64, len(p.Ranking))
+	for _, s := range p.Ranking {
+		out[s.Name] = s.Confidence
+	}
+	return out
+}
+
+// Scores returns the confidence of each built-in intent for text in lang,
+// and false when lang has no detectors. It implements training.Detector.
+func (d *Detectors) Scores(text, lang string) ([]nlu.Scored, bool) {
+	l, ok := nlu.ParseLanguage(lang)
+	if !ok || d.models[l] == nil {
+		return nil, false
+	}
+	s := d.scores(text, l)
+	out := make([]nlu.Scored, 0, len(DetectorNames))
+	for _, n := range DetectorNames {
+		out = append(out, nlu.Scored{Name: n, Confidence: s[n]})
+	}
+	return out, true
+}

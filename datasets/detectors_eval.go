@@ -1,0 +1,67 @@
+package datasets
+
+// DetectorReport is the evaluation of one detector in one language.
+type DetectorReport struct {
+	Detector  string  `json:"detector"`
+	Language  string  `json:"language"`
+	N         int     `json:"n"`
+	Positives int     `json:"positives"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	// FalsePositives and FalseNegatives list the texts it got wrong.
+	FalsePositives []string `json:"false_positives"`
+	FalseNegatives []string `json:"false_negatives"`
+}
+
+// EvaluateDetectors scores the detectors on the shipped evaluation sets,
+// which were written apart from the training data, with the language given
+// (langGiven) or detected.
+func EvaluateDetectors(d *Detectors, langGiven bool) ([]DetectorReport, error) {
+	var out []DetectorReport
+	for _, l := range DetectorLanguages {
+		exs, err := DetectorEval(l)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range DetectorNames {
+			r := DetectorReport{Detector: name, Language: l, N: len(exs), FalsePositives: []string{}, FalseNegatives: []string{}}
+			var tp, fp, fn int
+			for _, ex := range exs {
+				lang := ""
+				if langGiven {
+					lang = l
+				}
+				dets, _, err := d.Detect(ex.Text, lang, []string{name})
+				if err != nil {
+					return nil, err
+				}
+				want, got := ex.Intent == name, dets[0].Detected
+				if want {
+					r.Positives++
+				}
+				switch {
+				case want && got:
+					tp++
+				case got:
+					fp++
+					r.FalsePositives = append(r.FalsePositives, ex.Text)
+				case want:
+					fn++
+					r.FalseNegatives = append(r.FalseNegatives, ex.Text)
+				}
+			}
+			if tp+fp > 0 {
+				r.Precision = float64(tp) / float64(tp+fp)
+			}
+			if tp+fn > 0 {
+				r.Recall = float64(tp) / float64(tp+fn)
+			}
+			if r.Precision+r.Recall > 0 {
+				r.F1 = 2 * r.Precision * r.Recall / (r.Precision + r.Recall)
+			}
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
