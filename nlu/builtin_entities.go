@@ -67,19 +67,60 @@ func wordSet(words ...string) map[string]bool {
 	return m
 }
 
-// builtinLangs says which languages' words to recognise.
-type builtinLangs struct{ pt, es, en bool }
+// builtinLangs says which languages' words to recognise, with their
+// tables merged once at start-up.
+type builtinLangs struct {
+	pt, es, en bool
+	numbers    map[string]int
+	months     map[string]time.Month // full names and abbreviations
+	weekdays   map[string]time.Weekday
+	relative   map[string][]relativeDay // by first word
+}
 
-func langsFor(lang string) builtinLangs {
+var (
+	langsPT  = newBuiltinLangs(true, false, false)
+	langsES  = newBuiltinLangs(false, true, false)
+	langsEN  = newBuiltinLangs(false, false, true)
+	langsAll = newBuiltinLangs(true, true, true)
+)
+
+func newBuiltinLangs(pt, es, en bool) *builtinLangs {
+	l := &builtinLangs{pt: pt, es: es, en: en, numbers: map[string]int{}, months: map[string]time.Month{},
+		weekdays: map[string]time.Weekday{}, relative: map[string][]relativeDay{}}
+	add := func(on bool, nums map[string]int, months map[string]time.Month, days map[string]time.Weekday, rel []relativeDay) {
+		if !on {
+			return
+		}
+		for k, v := range nums {
+			l.numbers[k] = v
+		}
+		for k, v := range months {
+			l.months[k] = v
+		}
+		for k, v := range days {
+			l.weekdays[k] = v
+		}
+		for _, r := range rel {
+			l.relative[r.words[0]] = append(l.relative[r.words[0]], r)
+		}
+	}
+	add(pt, numberWordsPT, monthsPT, weekdaysPT, relativeDaysPT)
+	add(es, numberWordsES, monthsES, weekdaysES, relativeDaysES)
+	add(en, numberWordsEN, monthsEN, weekdaysEN, relativeDaysEN)
+	delete(l.numbers, "hundred") // only after "a" or "one"
+	return l
+}
+
+func langsFor(lang string) *builtinLangs {
 	switch family(lang) {
 	case "pt":
-		return builtinLangs{pt: true}
+		return langsPT
 	case "es":
-		return builtinLangs{es: true}
+		return langsES
 	case "en":
-		return builtinLangs{en: true}
+		return langsEN
 	}
-	return builtinLangs{pt: true, es: true, en: true}
+	return langsAll
 }
 
 // builtinScan holds one ExtractBuiltins call.
@@ -87,7 +128,7 @@ type builtinScan struct {
 	text  string
 	toks  []Token
 	norms []string // normalised tokens, chat abbreviations expanded for pt
-	langs builtinLangs
+	langs *builtinLangs
 	now   time.Time
 	runes []rune
 }
@@ -107,10 +148,11 @@ func ExtractBuiltins(text string, toks []Token, lang string, now time.Time) []En
 	}
 	b := &builtinScan{text: text, toks: toks, langs: langsFor(lang), now: now}
 	b.norms = make([]string, len(toks))
+	abbrev := chatAbbreviations["pt"]
 	for i, tk := range toks {
 		n := tk.Norm
-		if tk.Kind == KindWord && b.langs.pt {
-			n = Expand(LangPortugueseBR, n)
+		if e, ok := abbrev[n]; ok && tk.Kind == KindWord && b.langs.pt {
+			n = e
 		}
 		b.norms[i] = n
 	}
@@ -527,22 +569,8 @@ var (
 
 // numberWord returns the value of the folded word in the active languages.
 func (b *builtinScan) numberWord(w string) (int, bool) {
-	if b.langs.pt {
-		if v, ok := numberWordsPT[w]; ok {
-			return v, true
-		}
-	}
-	if b.langs.es {
-		if v, ok := numberWordsES[w]; ok {
-			return v, true
-		}
-	}
-	if b.langs.en {
-		if v, ok := numberWordsEN[w]; ok && w != "hundred" {
-			return v, true
-		}
-	}
-	return 0, false
+	v, ok := b.langs.numbers[w]
+	return v, ok
 }
 
 // wordNumberAt reads a number written in words at token i ("vinte e
@@ -746,32 +774,19 @@ type relativeDay struct {
 }
 
 // month returns the month a folded word names in the active languages.
-// Abbreviations count only when allowShort.
+// Abbreviations of four letters or fewer ("mar", "set", "dez") count only
+// when allowShort, since they are also words.
 func (b *builtinScan) month(w string, allowShort bool) (time.Month, bool) {
-	if !allowShort && utf8.RuneCountInString(w) <= 4 && w != "maio" && w != "mayo" && w != "may" && w != "june" && w != "july" {
+	m, ok := b.langs.months[w]
+	if !ok || (!allowShort && len(w) <= 4 && w != "maio" && w != "mayo" && w != "may" && w != "june" && w != "july") {
 		return 0, false
 	}
-	for _, m := range []struct {
-		on bool
-		t  map[string]time.Month
-	}{{b.langs.pt, monthsPT}, {b.langs.es, monthsES}, {b.langs.en, monthsEN}} {
-		if mo, ok := m.t[w]; m.on && ok {
-			return mo, true
-		}
-	}
-	return 0, false
+	return m, true
 }
 
 func (b *builtinScan) weekday(w string) (time.Weekday, bool) {
-	for _, m := range []struct {
-		on bool
-		t  map[string]time.Weekday
-	}{{b.langs.pt, weekdaysPT}, {b.langs.es, weekdaysES}, {b.langs.en, weekdaysEN}} {
-		if d, ok := m.t[w]; m.on && ok {
-			return d, true
-		}
-	}
-	return 0, false
+	d, ok := b.langs.weekdays[w]
+	return d, ok
 }
 
 func (b *builtinScan) isWord(i int, words ...string) bool {
@@ -855,15 +870,9 @@ func (b *builtinScan) dateAt(i int) (int, string, float64, bool) {
 	today := b.today()
 	w := b.norms[i]
 
-	// Relative days.
-	for _, set := range []struct {
-		on  bool
-		rel []relativeDay
-	}{{b.langs.pt, relativeDaysPT}, {b.langs.es, relativeDaysES}, {b.langs.en, relativeDaysEN}} {
-		if !set.on {
-			continue
-		}
-		for _, r := range set.rel {
+	// Relative days, longest phrases first.
+	{
+		for _, r := range b.langs.relative[w] {
 			if i+len(r.words) > n {
 				continue
 			}
