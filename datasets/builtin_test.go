@@ -335,3 +335,22 @@ func FuzzReadJSONL(f *testing.F) {
 		}
 	})
 }
+
+func TestReadJSONLDroppingBadSpans(t *testing.T) {
+	in := `{"text": "El martes configurar una alarma", "intent": "alarm/set_alarm", "entities": [{"start": -2, "end": 9, "entity": "datetime", "value": ""}, {"start": 3, "end": 9, "entity": "datetime", "value": "martes"}]}
+{"text": "quero o boleto", "intent": "billing", "entities": [{"start": 8, "end": 14, "entity": "doc", "value": "BOLETO"}]}
+`
+	if _, err := ReadJSONL(strings.NewReader(in)); err == nil {
+		t.Fatal("strict reader accepted a bad span")
+	}
+	exs, dropped, err := ReadJSONLDroppingBadSpans(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(exs) != 2 || len(exs[0].Entities) != 1 || exs[0].Entities[0].Start != 3 || len(exs[1].Entities) != 0 {
+		t.Fatalf("examples = %+v", exs)
+	}
+	if len(dropped) != 2 || !strings.HasPrefix(dropped[0], "line 1:") || !strings.HasPrefix(dropped[1], "line 2:") {
+		t.Fatalf("dropped = %q", dropped)
+	}
+}

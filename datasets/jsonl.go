@@ -52,6 +52,21 @@ type jsonlSpan struct {
 // Returns an EINVALID *sabia.Error naming the line for a malformed line, and
 // ETOOLARGE when a line is longer than 1 MiB. Errors of r are wrapped.
 func ReadJSONL(r io.Reader) ([]nlu.Example, error) {
+	out, _, err := readJSONL(r, false)
+	return out, err
+}
+
+// ReadJSONLDroppingBadSpans reads like ReadJSONL, but a span that is not
+// inside its text or does not match its value is dropped (and described in
+// dropped, with its line) instead of failing the whole file: public data
+// sets carry a few such annotation slips, and an evaluation should report
+// them rather than refuse to run.
+func ReadJSONLDroppingBadSpans(r io.Reader) (examples []nlu.Example, dropped []string, err error) {
+	return readJSONL(r, true)
+}
+
+func readJSONL(r io.Reader, lenient bool) ([]nlu.Example, []string, error) {
+	var dropped []string
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), maxJSONLLine)
 	var out []nlu.Example
@@ -66,72 +81,87 @@ func ReadJSONL(r io.Reader) ([]nlu.Example, error) {
 		if len(b) == 0 {
 			continue
 		}
-		ex, err := parseJSONLLine(b)
+		ex, bad, err := parseJSONLLine(b, lenient)
 		if err != nil {
-			return nil, sabia.Errorf(sabia.EINVALID, "line %d: %v", line, err)
+			return nil, nil, sabia.Errorf(sabia.EINVALID, "line %d: %v", line, err)
+		}
+		for _, e := range bad {
+			dropped = append(dropped, fmt.Sprintf("line %d: %v", line, e))
 		}
 		out = append(out, ex)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, sabia.Errorf(sabia.ETOOLARGE, "line %d: longer than %d bytes", line+1, maxJSONLLine)
+			return nil, nil, sabia.Errorf(sabia.ETOOLARGE, "line %d: longer than %d bytes", line+1, maxJSONLLine)
 		}
-		return nil, fmt.Errorf("reading line %d: %w", line+1, err)
+		return nil, nil, fmt.Errorf("reading line %d: %w", line+1, err)
 	}
-	return out, nil
+	return out, dropped, nil
 }
 
-// parseJSONLLine decodes and validates one non-blank line.
-func parseJSONLLine(b []byte) (nlu.Example, error) {
+// parseJSONLLine decodes and validates one non-blank line. With lenient, a
+// bad span is dropped and returned in bad instead of failing the line.
+func parseJSONLLine(b []byte, lenient bool) (nlu.Example, []error, error) {
+	var bad []error
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var raw jsonlExample
 	if err := dec.Decode(&raw); err != nil {
-		return nlu.Example{}, err
+		return nlu.Example{}, nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nlu.Example{}, errors.New("unexpected data after the JSON object")
+		return nlu.Example{}, nil, errors.New("unexpected data after the JSON object")
 	}
 	if raw.Text == nil {
-		return nlu.Example{}, errors.New(`missing "text"`)
+		return nlu.Example{}, nil, errors.New(`missing "text"`)
 	}
 	text := *raw.Text
 	if strings.TrimSpace(text) == "" {
-		return nlu.Example{}, errors.New(`empty "text"`)
+		return nlu.Example{}, nil, errors.New(`empty "text"`)
 	}
 	ex := nlu.Example{Text: text}
 	switch {
 	case len(raw.Intent) == 0:
-		return nlu.Example{}, errors.New(`missing "intent" (use null for an out-of-scope example)`)
+		return nlu.Example{}, nil, errors.New(`missing "intent" (use null for an out-of-scope example)`)
 	case string(raw.Intent) != "null":
 		if err := json.Unmarshal(raw.Intent, &ex.Intent); err != nil {
-			return nlu.Example{}, errors.New(`"intent" must be a string or null`)
+			return nlu.Example{}, nil, errors.New(`"intent" must be a string or null`)
 		}
 	}
 	if len(raw.Entities) == 0 {
-		return ex, nil
+		return ex, nil, nil
 	}
 	runes := []rune(text)
 	ex.Entities = make([]nlu.Span, 0, len(raw.Entities))
 	for i, s := range raw.Entities {
 		switch {
 		case s.Start == nil || s.End == nil:
-			return nlu.Example{}, fmt.Errorf(`entity %d: missing "start" or "end"`, i)
+			return nlu.Example{}, nil, fmt.Errorf(`entity %d: missing "start" or "end"`, i)
 		case s.Entity == "":
-			return nlu.Example{}, fmt.Errorf(`entity %d: missing "entity"`, i)
+			return nlu.Example{}, nil, fmt.Errorf(`entity %d: missing "entity"`, i)
 		case *s.Start < 0 || *s.Start >= *s.End || *s.End > len(runes):
-			return nlu.Example{}, fmt.Errorf("entity %d (%s): span [%d,%d) is not inside the text of %d runes",
+			err := fmt.Errorf("entity %d (%s): span [%d,%d) is not inside the text of %d runes",
 				i, s.Entity, *s.Start, *s.End, len(runes))
+			if !lenient {
+				return nlu.Example{}, nil, err
+			}
+			bad = append(bad, err)
+			continue
 		}
 		if s.Value != nil {
 			if got := string(runes[*s.Start:*s.End]); got != *s.Value {
-				return nlu.Example{}, fmt.Errorf("entity %d (%s): value %q does not match the text %q at [%d,%d)",
+				err := fmt.Errorf("entity %d (%s): value %q does not match the text %q at [%d,%d)",
 					i, s.Entity, *s.Value, got, *s.Start, *s.End)
+				if !lenient {
+					return nlu.Example{}, nil, err
+				}
+				bad = append(bad, err)
+				continue
 			}
 		}
 		ex.Entities = append(ex.Entities, nlu.Span{Start: *s.Start, End: *s.End, Entity: s.Entity, Group: s.Group})
 	}
-	return ex, nil
+	return ex, bad, nil
 }
 
 // WriteJSONL writes examples in the format ReadJSONL reads, one per line:

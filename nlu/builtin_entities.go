@@ -49,6 +49,7 @@ var (
 	cepRe       = regexp.MustCompile(`\d{2}\.?\d{3}-\d{3}|\d{8}`)
 	phoneBRRe   = regexp.MustCompile(`(?:\+\s?55[\s.-]?)?(?:\(\s?0?\d{2}\s?\)[\s.-]?|0?\d{2}[\s.-]?)?(?:9[\s.]?)?\d{4}[\s.-]?\d{4}`)
 	phoneIntlRe = regexp.MustCompile(`\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}`)
+	phoneAreaRe = regexp.MustCompile(`\(\s?\d{2,4}\s?\)\s?\d{3,5}[\s.-]?\d{4}`)
 )
 
 var (
@@ -125,12 +126,45 @@ func langsFor(lang string) *builtinLangs {
 
 // builtinScan holds one ExtractBuiltins call.
 type builtinScan struct {
-	text  string
-	toks  []Token
-	norms []string // normalised tokens, chat abbreviations expanded for pt
-	langs *builtinLangs
-	now   time.Time
-	runes []rune
+	text    string
+	toks    []Token
+	norms   []string // normalised tokens, chat abbreviations expanded for pt
+	langs   *builtinLangs
+	now     time.Time
+	noon    time.Time // today(), cached
+	runes   []rune
+	regions [][2]int // byte ranges where digit entities may be, see digitRegions
+}
+
+// digitRegions returns the byte ranges of text made only of digits and the
+// characters phones, CPFs and CEPs are written with, and holding at least
+// eight digits. The regexps run only there.
+func digitRegions(text string) [][2]int {
+	var out [][2]int
+	start, digits := -1, 0
+	for i := 0; i <= len(text); i++ {
+		c := byte(0)
+		if i < len(text) {
+			c = text[i]
+		}
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+			if start < 0 {
+				start = i
+			}
+		case c != 0 && strings.IndexByte(" \t\n\r\f.-()/+", c) >= 0:
+			if start < 0 {
+				start = i
+			}
+		default:
+			if start >= 0 && digits >= 8 {
+				out = append(out, [2]int{start, i})
+			}
+			start, digits = -1, 0
+		}
+	}
+	return out
 }
 
 // ExtractBuiltins finds the built-in entities of text, which need no
@@ -174,6 +208,9 @@ func ExtractBuiltins(text string, toks []Token, lang string, now time.Time) []En
 	}
 	var cpfs, cnpjs, ceps, phones []Entity
 	if digits >= 8 {
+		b.regions = digitRegions(text)
+	}
+	if len(b.regions) > 0 {
 		cpfs = b.cpfs()
 		cnpjs = b.cnpjs()
 		ceps = b.ceps()
@@ -230,8 +267,15 @@ type match struct {
 // digit on either side.
 func (b *builtinScan) digitMatches(re *regexp.Regexp) []match {
 	var out []match
-	for _, loc := range re.FindAllStringIndex(b.text, -1) {
-		bs, be := loc[0], loc[1]
+	for _, reg := range b.regions {
+		out = b.regionMatches(re, reg, out)
+	}
+	return out
+}
+
+func (b *builtinScan) regionMatches(re *regexp.Regexp, reg [2]int, out []match) []match {
+	for _, loc := range re.FindAllStringIndex(b.text[reg[0]:reg[1]], -1) {
+		bs, be := reg[0]+loc[0], reg[0]+loc[1]
 		if bs > 0 {
 			if r, _ := utf8.DecodeLastRuneInString(b.text[:bs]); isWordRune(r) {
 				continue
@@ -395,7 +439,7 @@ func (b *builtinScan) ceps() []Entity {
 
 func (b *builtinScan) phones() []Entity {
 	var out []Entity
-	for _, re := range []*regexp.Regexp{phoneBRRe, phoneIntlRe} {
+	for _, re := range []*regexp.Regexp{phoneBRRe, phoneIntlRe, phoneAreaRe} {
 		for _, m := range b.digitMatches(re) {
 			if conf, canonical, ok := b.classifyPhone(m.s); ok {
 				out = append(out, b.spanEntity(BuiltinPhone, m.start, m.end, conf, canonical))
@@ -427,7 +471,7 @@ func (b *builtinScan) classifyPhone(s string) (float64, string, bool) {
 		canonical = "+55" + national
 	}
 	switch {
-	case strings.Contains(s, "(") && withArea:
+	case strings.Contains(s, "(") && (withArea || len(d) >= 9 && len(d) <= 12):
 		return confCertain, canonical, true
 	case withArea && validDDD(national[:2]):
 		if d == s {
@@ -680,6 +724,9 @@ func (b *builtinScan) money() []Entity {
 		// symbol amount: "R$ 50,00", "$20", "USD 15"
 		if j, ok := b.symbolAt(i); ok && j+1 < len(b.toks) {
 			if d, end, _, ok := b.amountAt(j + 1); ok {
+				if _, ok := currencyWords[b.normAt(end+1)]; ok || currencyCodes[b.normAt(end+1)] {
+					end++ // "$1.500 pesos"
+				}
 				out = append(out, b.tokenEntity(BuiltinMoney, i, end, confCertain, d.cents()))
 				i = end
 				continue
@@ -858,9 +905,13 @@ func (b *builtinScan) nextDayMonth(m time.Month, d int) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// today returns noon of now's day: noon keeps AddDate clear of DST edges.
 func (b *builtinScan) today() time.Time {
-	y, m, d := b.now.Date()
-	return time.Date(y, m, d, 12, 0, 0, 0, b.now.Location())
+	if b.noon.IsZero() {
+		y, m, d := b.now.Date()
+		b.noon = time.Date(y, m, d, 12, 0, 0, 0, b.now.Location())
+	}
+	return b.noon
 }
 
 // dateAt tries every date form at token i and returns the longest match:
@@ -870,31 +921,29 @@ func (b *builtinScan) dateAt(i int) (int, string, float64, bool) {
 	today := b.today()
 	w := b.norms[i]
 
-	// Relative days, longest phrases first.
-	{
-		for _, r := range b.langs.relative[w] {
-			if i+len(r.words) > n {
-				continue
-			}
-			ok := true
-			for k, rw := range r.words {
-				ok = ok && b.norms[i+k] == rw
-			}
-			if !ok {
-				continue
-			}
-			conf := confCertain
-			if len(r.words) == 1 && r.words[0] == "manana" {
-				// "por la mañana", "esta mañana", "cada mañana": the morning.
-				if b.isWord(i-1, "la", "esta", "cada", "toda", "una", "manana") {
-					continue
-				}
-				if b.isWord(i-1, "de", "en", "por") {
-					conf = confMorning
-				}
-			}
-			return i + len(r.words) - 1, iso(today.AddDate(0, 0, r.days)), conf, true
+	// Relative days.
+	for _, r := range b.langs.relative[w] {
+		if i+len(r.words) > n {
+			continue
 		}
+		ok := true
+		for k, rw := range r.words {
+			ok = ok && b.norms[i+k] == rw
+		}
+		if !ok {
+			continue
+		}
+		conf := confCertain
+		if len(r.words) == 1 && r.words[0] == "manana" {
+			// "por la mañana", "esta mañana", "cada mañana": the morning.
+			if b.isWord(i-1, "la", "esta", "cada", "toda", "una", "manana") {
+				continue
+			}
+			if b.isWord(i-1, "de", "en", "por") {
+				conf = confMorning
+			}
+		}
+		return i + len(r.words) - 1, iso(today.AddDate(0, 0, r.days)), conf, true
 	}
 
 	// Weekdays: "segunda-feira", "sexta que vem", "el lunes", "next friday".
@@ -919,7 +968,7 @@ func (b *builtinScan) dateAt(i int) (int, string, float64, bool) {
 			if b.isWord(i+1, "via", "vez", "serie", "opcao", "parcela", "chamada", "tentativa") {
 				return 0, "", 0, false
 			}
-			if start == i && !b.isWord(i-1, "na", "nesta", "nessa", "ate", "de", "toda", "proxima", "essa", "esta") &&
+			if start == i && !b.isWord(i-1, "na", "nesta", "nessa", "ate", "de", "toda", "proxima", "essa", "esta", "para", "dia", "desde", "a", "partir") &&
 				!(b.isWord(i+1, "que") && b.isWord(i+2, "vem")) {
 				conf = confBareWeekday
 			}
@@ -931,14 +980,29 @@ func (b *builtinScan) dateAt(i int) (int, string, float64, bool) {
 				end++
 			}
 		}
+		// "martes 3 de diciembre", "segunda, 08/12": the explicit date wins.
+		j := end + 1
+		if b.isWord(j, ",") {
+			j++
+		}
+		if j < n {
+			if e, canonical, _, ok := b.explicitDateAt(j); ok {
+				return e, canonical, confCertain, true
+			}
+		}
 		days := (int(wd) - int(today.Weekday()) + 7) % 7
 		if days == 0 {
 			days = 7
 		}
 		return end, iso(today.AddDate(0, 0, days)), conf, true
 	}
-	i = start
-	w = b.norms[i]
+	return b.explicitDateAt(start)
+}
+
+// explicitDateAt reads a date that names its day at token i: "20/11",
+// "dia 5", "el 5 de marzo", "march 5th".
+func (b *builtinScan) explicitDateAt(i int) (int, string, float64, bool) {
+	w := b.norms[i]
 
 	// Numeric dates: 20/11, 20/11/2026, 20-11-2026, 2026-11-20.
 	if b.toks[i].Kind == KindNumber {

@@ -129,6 +129,13 @@ func TestExtractBuiltins(t *testing.T) {
 		{"en", "next friday", []string{"date next friday → 2026-11-20"}},
 		{"en", "11/20", []string{"date 11/20 → 2026-11-20"}},
 		{"en", "2026-12-24", []string{"date 2026-12-24 → 2026-12-24"}},
+		{"pt_br", "pra segunda as 10h", []string{"date segunda → 2026-11-23"}},
+		{"es", "el martes 3 de diciembre", []string{"date martes 3 de diciembre → 2026-12-03"}},
+		{"pt_br", "segunda feira, 08/12", []string{"date segunda feira, 08/12 → 2026-12-08"}},
+		{"es", "son $1.500 pesos", []string{"money $1.500 pesos → 1500.00"}},
+		{"en", "my number is (555) 123-4567", []string{"phone (555) 123-4567 → 5551234567"}},
+		{"pt_br", "o protocolo é 2024112012345", []string{"number 2024112012345 → 2024112012345"}},
+		{"pt_br", "rua augusta 1500 ap 32 cep 01305-100", []string{"number 1500 → 1500", "number 32 → 32", "cep 01305-100 → 01305-100"}},
 		// unknown language: every language's words
 		{"xx", "amanhã ou mañana, tomorrow", []string{"date amanhã → 2026-11-19", "date mañana → 2026-11-19", "date tomorrow → 2026-11-19"}},
 		// several at once, no overlaps

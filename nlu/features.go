@@ -16,13 +16,20 @@ const (
 	nsStem   = 's'
 )
 
-// Feature extraction constants, chosen on the benchmark validation splits.
+// Feature extraction constants, chosen on the benchmark validation splits
+// and on cross-validation folds of train (never on test).
 const (
-	charMinN = 2 // runes; shorter n-grams carry no signal
-	charMaxN = 5 // runes; longer ones mostly repeat the word feature
+	// charMinN and charMaxN bound the character n-grams, in runes. They are
+	// taken over the whole normalised sentence (words joined by one space),
+	// so n-grams also span word boundaries: +0.7 top-1 on CLINC150 valid
+	// and +0.7 on clinc150-small valid over per-word n-grams.
+	charMinN = 2 // shorter n-grams carry no signal
+	charMaxN = 5 // 6 was worse on every validation split
 	// wordBlockWeight and charBlockWeight scale the L2-normalised word and
-	// character blocks before they are concatenated.
-	wordBlockWeight = 1.0
+	// character blocks before they are concatenated (the whole vector is
+	// normalised again afterwards). Down-weighting words to 0.5 gained +1.2
+	// on hwu64 valid and +0.3 on CLINC150 valid.
+	wordBlockWeight = 0.5
 	charBlockWeight = 1.0
 )
 
@@ -51,12 +58,13 @@ func hashRune(h uint64, r rune) uint64 {
 	return h
 }
 
-// featureHashes appends the hashed raw features of a tokenised text to dst,
-// tagged by block: word-level features have block 0, character n-grams 1.
-// Punctuation is ignored.
+// featureHashes appends the hashed raw features of a tokenised text: word
+// features (words after chat-abbreviation expansion, bigrams with sentence
+// boundary markers, light stems) to words, character n-grams of the
+// normalised sentence to chars. Punctuation is ignored.
 func featureHashes(lang string, toks []Token, words, chars []uint64) ([]uint64, []uint64) {
 	prev := ""
-	n := 0
+	var line []rune
 	for _, t := range toks {
 		if t.Kind == KindPunct {
 			continue
@@ -74,28 +82,28 @@ func featureHashes(lang string, toks []Token, words, chars []uint64) ([]uint64, 
 			words = append(words, hashString(hashStart(nsStem), s))
 		}
 		prev = w
-		n++
 		if t.Kind != KindWord {
 			continue
 		}
-		rs := make([]rune, 0, len(w)+2)
-		rs = append(rs, ' ')
-		for _, r := range w {
-			rs = append(rs, r)
+		if len(line) == 0 {
+			line = append(line, ' ')
 		}
-		rs = append(rs, ' ')
-		for i := range rs {
-			h := hashStart(nsChar)
-			for k := 0; k < charMaxN && i+k < len(rs); k++ {
-				h = hashRune(h, rs[i+k])
-				if k+1 >= charMinN {
-					chars = append(chars, h^uint64(k))
-				}
+		for _, r := range w {
+			line = append(line, r)
+		}
+		line = append(line, ' ')
+	}
+	if prev != "" {
+		words = append(words, hashString(hashStart(nsBigram), prev)^'$')
+	}
+	for i := range line {
+		h := hashStart(nsChar)
+		for k := 0; k < charMaxN && i+k < len(line); k++ {
+			h = hashRune(h, line[i+k])
+			if k+1 >= charMinN {
+				chars = append(chars, h^uint64(k))
 			}
 		}
-	}
-	if n > 0 && prev != "" {
-		words = append(words, hashString(hashStart(nsBigram), prev)^'$')
 	}
 	return words, chars
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"sync"
 )
 
 // svmProblem is a binary-per-class training problem over sparse vectors.
@@ -94,3 +95,98 @@ func (p *svmProblem) trainBinary(ctx context.Context, y []int8, cw []float64, se
 	}
 	return w, nil
 }
+
+// ovrResult holds one-vs-rest weights, feature-major like Model.weights.
+type ovrResult struct {
+	w    []float32 // w[f*nc+c]
+	bias []float32
+}
+
+// trainOvR trains one binary SVM per class over the examples xs with labels
+// in [0,nc). Classes are trained in parallel by up to workers goroutines;
+// each class's problem is independent and seeded by its index, so the result
+// does not depend on scheduling. done is called (serialised) after each class.
+func trainOvR(ctx context.Context, xs []sparse, label []int, nc, dim int, c float64, iters int, seed int64, workers int, done func()) (*ovrResult, error) {
+	prob := &svmProblem{dim: dim, bias: 1, c: c, iters: iters, eps: 0.1, x: xs, xsq: make([]float64, len(xs))}
+	counts := make([]int, nc)
+	for i, x := range xs {
+		sq := prob.bias * prob.bias
+		for _, v := range x.val {
+			sq += float64(v) * float64(v)
+		}
+		prob.xsq[i] = sq
+		counts[label[i]]++
+	}
+	res := &ovrResult{w: make([]float32, dim*nc), bias: make([]float32, nc)}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	next := make(chan int)
+	for k := 0; k < max(workers, 1); k++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			y := make([]int8, len(xs))
+			cw := make([]float64, len(xs))
+			for cl := range next {
+				// Balance each one-vs-rest problem: the positives of a small
+				// intent weigh as much in total as they would in a balanced
+				// set (capped), times posWeight.
+				pos := float64(counts[cl])
+				neg := float64(len(xs)) - pos
+				pw := posWeight * math.Min(math.Max(neg/(pos*float64(nc-1)), 1), maxBalance)
+				for i := range y {
+					if label[i] == cl {
+						y[i], cw[i] = 1, pw
+					} else {
+						y[i], cw[i] = -1, 1
+					}
+				}
+				wc, err := prob.trainBinary(ctx, y, cw, uint64(seed)*1000003+uint64(cl))
+				mu.Lock()
+				if err != nil {
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					continue
+				}
+				for f := 0; f < dim; f++ {
+					res.w[f*nc+cl] = float32(wc[f])
+				}
+				res.bias[cl] = float32(wc[dim] * prob.bias)
+				if done != nil {
+					done()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for cl := 0; cl < nc; cl++ {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- cl
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Class weighting of the one-vs-rest problems. Each positive example costs
+// posWeight times its balance factor neg/(pos·(classes-1)), which is clamped
+// to [1, maxBalance]. posWeight 3 (with C=1) beat 1 and 2 on the validation
+// splits: +0.7 top-1 on clinc150-small valid, +0.2 on hwu64 valid, and it
+// raises the margins of the right class for 5-example intents.
+const (
+	posWeight  = 3.0
+	maxBalance = 4.0
+)

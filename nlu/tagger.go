@@ -2,6 +2,8 @@ package nlu
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -13,19 +15,18 @@ import (
 
 // Tagger tuning constants.
 const (
-	taggerEpochs       = 10     // passes over the training set; F1 on snips and fb-tod-es flattens after about 8
-	taggerMaxStates    = 0xffff // BIO states are stored as uint16
-	taggerVersion      = 1      // bumped when the encoded layout or the features change
-	taggerMinWeight    = 1e-6   // averaged weights smaller than this are dropped from the model
-	taggerProbeMax     = 2500   // sentences; the probe that fits the confidence temperature needs no more
-	taggerProbeMinHeld = 4      // held-out sentences below which the default temperature is used
-	taggerDefaultScale = 0.5    // temperature for tiny training sets, a middle of the range fitted on benchmarks
+	taggerMaxLabels    = 500  // (entity, group) pairs; transitions grow with the square, and no bot has this many
+	taggerVersion      = 1    // bumped when the encoded layout or the features change
+	taggerMinWeight    = 1e-6 // averaged weights smaller than this are dropped from the model
+	taggerProbeMax     = 2500 // sentences; the probe that fits the confidence temperature needs no more
+	taggerProbeMinHeld = 4    // held-out sentences below which the default temperature is used
+	taggerDefaultScale = 0.5  // temperature for tiny training sets, a middle of the range fitted on benchmarks
 )
 
 // Tagger is a sequence tagger learned from annotated examples: an averaged
 // structured perceptron over the tokens of Tokenize with BIO states per
 // (entity, group) pair and first-order transitions decoded with Viterbi.
-// Confidences are exact span tagMarginals of the chain, with the scores
+// Confidences are span marginals of the chain, with the scores
 // read as log-potentials at a temperature fitted on the training data.
 // A Tagger is safe for concurrent use once built.
 type Tagger struct {
@@ -89,19 +90,24 @@ type tagCell struct {
 	w  float32
 }
 
+// ErrTooManyEntities is returned (wrapped) by TrainTagger when the examples
+// use more distinct (entity, group) pairs than a tagger supports (500).
+var ErrTooManyEntities = errors.New("too many entities")
+
 // TrainTagger learns a Tagger from the entity spans of examples. It returns
 // (nil, nil) when no example has an entity. Spans that do not fall on token
 // boundaries are snapped to the tokens they overlap; spans out of range are
 // ignored, and when spans overlap the earlier (then longer) one wins. The
 // result depends only on examples and seed. Cancelling ctx stops training
-// between epochs and returns ctx's error.
+// between epochs and returns ctx's error; more than 500 (entity, group)
+// pairs return an error wrapping ErrTooManyEntities.
 func TrainTagger(ctx context.Context, examples []Example, seed int64) (*Tagger, error) {
 	labels := tagLabels(examples)
 	if len(labels) == 0 {
 		return nil, nil
 	}
-	if 2*len(labels)+1 > taggerMaxStates {
-		labels = labels[:(taggerMaxStates-1)/2]
+	if len(labels) > taggerMaxLabels {
+		return nil, fmt.Errorf("%w: %d entity and group pairs, at most %d", ErrTooManyEntities, len(labels), taggerMaxLabels)
 	}
 	labelIdx := make(map[tagLabel]int, len(labels))
 	for i, l := range labels {
@@ -191,6 +197,7 @@ func tagPerceptron(ctx context.Context, seqs []tagSeq, idx []int, nFeat, S int, 
 	trans := make([]float32, (S+1)*S)
 	transU := make([]float64, (S+1)*S)
 	var c float64 = 1 // examples seen + 1
+
 	update := func(f int32, st uint16, d float32) {
 		r := rows[f]
 		for j := range r {
@@ -208,7 +215,7 @@ func tagPerceptron(ctx context.Context, seqs []tagSeq, idx []int, nFeat, S int, 
 	order := slices.Clone(idx)
 	var dec tagViterbi
 	var bounds tagBounds
-	transChanged := true
+	bounds.compute(trans, S)
 	var emit []float32
 	pred := make([]uint16, 0, 64)
 	for epoch := 0; epoch < taggerEpochs; epoch++ {
@@ -220,10 +227,7 @@ func tagPerceptron(ctx context.Context, seqs []tagSeq, idx []int, nFeat, S int, 
 			seq := &seqs[si]
 			n := len(seq.gold)
 			emit = seq.emissions(rows, S, emit)
-			if transChanged {
-				bounds.compute(trans, S)
-				transChanged = false
-			}
+			bounds.refresh(trans, S)
 			pred = dec.decode(emit, trans, &bounds, n, S, pred[:0])
 			for i := 0; i < n; i++ {
 				g, p := seq.gold[i], pred[i]
@@ -238,7 +242,8 @@ func tagPerceptron(ctx context.Context, seqs []tagSeq, idx []int, nFeat, S int, 
 					}
 				}
 				if g != p || gp != pp {
-					transChanged = true
+					bounds.touch(int(g))
+					bounds.touch(int(p))
 					trans[gp*S+int(g)]++
 					transU[gp*S+int(g)] += c
 					trans[pp*S+int(p)]--
@@ -368,29 +373,40 @@ type tagViterbi struct {
 }
 
 // tagBounds summarises the transition weights for pruning in Viterbi:
-// maxInto[s] is the largest weight of an allowed transition into s and
-// spread the largest minus the smallest allowed weight.
+// maxInto[s] is the largest weight of an allowed transition from a state
+// into s. Training marks the columns it changes and refreshes only those.
 type tagBounds struct {
 	maxInto []float32
-	spread  float32
+	dirty   []int32
 }
 
 func (b *tagBounds) compute(trans []float32, S int) {
 	b.maxInto = slices.Grow(b.maxInto[:0], S)[:S]
-	lo, hi := float32(math.Inf(1)), float32(math.Inf(-1))
 	for s := 0; s < S; s++ {
-		mx := float32(math.Inf(-1))
-		for p := 0; p < S; p++ {
-			if tagAllowed(p, s) {
-				w := trans[p*S+s]
-				mx = max(mx, w)
-				lo = min(lo, w)
-			}
-		}
-		b.maxInto[s] = mx
-		hi = max(hi, mx)
+		b.column(trans, S, s)
 	}
-	b.spread = hi - lo
+	b.dirty = b.dirty[:0]
+}
+
+func (b *tagBounds) column(trans []float32, S, s int) {
+	mx := float32(math.Inf(-1))
+	for p := 0; p < S; p++ {
+		if tagAllowed(p, s) {
+			mx = max(mx, trans[p*S+s])
+		}
+	}
+	b.maxInto[s] = mx
+}
+
+// touch marks column s as changed.
+func (b *tagBounds) touch(s int) { b.dirty = append(b.dirty, int32(s)) }
+
+// refresh recomputes the changed columns.
+func (b *tagBounds) refresh(trans []float32, S int) {
+	for _, s := range b.dirty {
+		b.column(trans, S, int(s))
+	}
+	b.dirty = b.dirty[:0]
 }
 
 // decode returns the best BIO-valid state sequence for n tokens whose
@@ -415,14 +431,24 @@ func (v *tagViterbi) decode(emit, trans []float32, bounds *tagBounds, n, S int, 
 		e := emit[i*S : (i+1)*S]
 		back := v.back[i*S : (i+1)*S]
 		// Candidates: predecessors that could win for some target, sorted
-		// by score, best first.
-		top := negInf
-		for _, d := range v.delta {
-			top = max(top, d)
+		// by score, best first. With top the best predecessor, p can only
+		// win target s if delta[p] + maxInto[s] > delta[top] + trans[top][s].
+		top := 0
+		for p, d := range v.delta {
+			if d > v.delta[top] {
+				top = p
+			}
 		}
+		var slack float32
+		for s := 0; s < S; s++ {
+			if _, in := tagInside(s); !in {
+				slack = max(slack, bounds.maxInto[s]-trans[top*S+s])
+			}
+		}
+		thr := v.delta[top] - slack
 		cand := v.cand[:0]
 		for p, d := range v.delta {
-			if d > top-bounds.spread || d == top {
+			if d > thr || p == top {
 				j := len(cand)
 				cand = append(cand, int32(p))
 				for j > 0 && v.delta[cand[j-1]] < d {
@@ -542,7 +568,11 @@ func (t *Tagger) Tag(text string, toks []Token) []Entity {
 			t.forwardBackward(&sc.marg, sc.emit, len(toks))
 			runes = []rune(text)
 		}
-		start, end := clampSpan(toks[i].Start, toks[j-1].End, len(runes))
+		last := j - 1
+		for !tagExpOff["trim"] && last > i && toks[last].Kind == KindPunct && strings.ContainsAny(toks[last].Text, ".,;:!?") {
+			last-- // sentence punctuation after an entity is not part of it
+		}
+		start, end := clampSpan(toks[i].Start, toks[last].End, len(runes))
 		if start < end {
 			out = append(out, Entity{
 				Entity:     t.labels[k].entity,
@@ -852,7 +882,16 @@ const (
 	ftShapePrev
 	ftShapeNext
 	ftSentenceFirst
+	ftSkip
+	ftSuffixPrev
+	ftSuffixNext
+	ftPrev3
+	ftNext3
+	ftSentenceFirst2
+	ftTrigram
 )
+
+var tagExpOff, tagExpOn = map[string]bool{}, map[string]bool{} // TMP
 
 const (
 	tagFNVOffset = 14695981039346656037
@@ -900,6 +939,12 @@ func (fx *tagFeaturizer) sentence(toks []Token) []uint64 {
 		}
 		return fx.shapes[i]
 	}
+	suffix3 := func(i int) string {
+		if i < 0 || i >= n || utf8.RuneCountInString(fx.norms[i]) <= 3 {
+			return word(i)
+		}
+		return tagSuffix(fx.norms[i], 3)
+	}
 	for i, tk := range toks {
 		w := fx.norms[i]
 		fx.hs = append(fx.hs,
@@ -911,13 +956,36 @@ func (fx *tagFeaturizer) sentence(toks []Token) []uint64 {
 			tagHashStr(tagHashStart(ftPrev1), word(i-1)),
 			tagHashStr(tagHashStart(ftNext1), word(i+1)),
 			tagHashStr(tagHashStart(ftNext2), word(i+2)),
-			tagHashStr(tagHashStr(tagHashStart(ftBigramPrev), word(i-1)), w),
-			tagHashStr(tagHashStr(tagHashStart(ftBigramNext), w), word(i+1)),
-			tagHashStr(tagHashStr(tagHashStart(ftShapePrev), shape(i-1)), fx.shapes[i]),
-			tagHashStr(tagHashStr(tagHashStart(ftShapeNext), fx.shapes[i]), shape(i+1)),
-			tagHashStr(tagHashStart(ftSentenceFirst), word(0)),
 		)
-		if l := fx.lowers[i]; l != w {
+		if !tagExpOff["bigram"] {
+			fx.hs = append(fx.hs,
+				tagHashStr(tagHashStr(tagHashStart(ftBigramPrev), word(i-1)), w),
+				tagHashStr(tagHashStr(tagHashStart(ftBigramNext), w), word(i+1)))
+		}
+		if !tagExpOff["shapectx"] {
+			fx.hs = append(fx.hs,
+				tagHashStr(tagHashStr(tagHashStart(ftShapePrev), shape(i-1)), fx.shapes[i]),
+				tagHashStr(tagHashStr(tagHashStart(ftShapeNext), fx.shapes[i]), shape(i+1)))
+		}
+		if !tagExpOff["first"] {
+			fx.hs = append(fx.hs, tagHashStr(tagHashStart(ftSentenceFirst), word(0)))
+		}
+		if tagExpOn["skip"] {
+			fx.hs = append(fx.hs, tagHashStr(tagHashStr(tagHashStart(ftSkip), word(i-1)), word(i+1)))
+		}
+		if tagExpOn["sufctx"] {
+			fx.hs = append(fx.hs, tagHashStr(tagHashStart(ftSuffixPrev), suffix3(i-1)), tagHashStr(tagHashStart(ftSuffixNext), suffix3(i+1)))
+		}
+		if tagExpOn["far"] {
+			fx.hs = append(fx.hs, tagHashStr(tagHashStart(ftPrev3), word(i-3)), tagHashStr(tagHashStart(ftNext3), word(i+3)))
+		}
+		if tagExpOn["first2"] {
+			fx.hs = append(fx.hs, tagHashStr(tagHashStr(tagHashStart(ftSentenceFirst2), word(0)), word(1)))
+		}
+		if tagExpOn["trigram"] {
+			fx.hs = append(fx.hs, tagHashStr(tagHashStr(tagHashStr(tagHashStart(ftTrigram), word(i-1)), w), word(i+1)))
+		}
+		if l := fx.lowers[i]; l != w && !tagExpOff["lower"] {
 			fx.hs = append(fx.hs, tagHashStr(tagHashStart(ftLower), l))
 		}
 		if i == 0 {
@@ -926,7 +994,7 @@ func (fx *tagFeaturizer) sentence(toks []Token) []uint64 {
 		if i == n-1 {
 			fx.hs = append(fx.hs, tagHashStart(ftLast))
 		}
-		if tk.Kind == KindWord {
+		if tk.Kind == KindWord && !tagExpOff["affix"] {
 			rc := utf8.RuneCountInString(w)
 			for k := 2; k <= 4 && k < rc; k++ {
 				fx.hs = append(fx.hs,
@@ -1023,7 +1091,7 @@ func decodeTagger(d *decoder) *Tagger {
 		return nil
 	}
 	nl := d.length(2)
-	if d.err != nil || 2*nl+1 > taggerMaxStates {
+	if d.err != nil || nl == 0 || nl > taggerMaxLabels {
 		d.fail("tagger labels")
 		return nil
 	}
@@ -1068,3 +1136,5 @@ func decodeTagger(d *decoder) *Tagger {
 	}
 	return t
 }
+
+var taggerEpochs = 10 // TMP

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -111,6 +112,16 @@ func TestTrainTaggerCancelled(t *testing.T) {
 	cancel()
 	if _, err := TrainTagger(ctx, taggerExamples, 1); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestTrainTaggerTooManyEntities(t *testing.T) {
+	exs := make([]Example, taggerMaxLabels+1)
+	for i := range exs {
+		exs[i] = Example{Text: "x", Entities: []Span{{Start: 0, End: 1, Entity: fmt.Sprint("e", i)}}}
+	}
+	if _, err := TrainTagger(context.Background(), exs, 1); !errors.Is(err, ErrTooManyEntities) {
+		t.Fatalf("err = %v, want ErrTooManyEntities", err)
 	}
 }
 

@@ -24,6 +24,16 @@ const (
 	// DefaultVersionName is the name of the version every repository starts
 	// with, as in Bothub.
 	DefaultVersionName = "master"
+
+	// DefaultLogRetentionDays is how long a new repository keeps its
+	// interaction logs, in days: a month covers the "what did users ask
+	// last week" reviews that turn logs into examples, without keeping
+	// users' texts longer than that work needs.
+	DefaultLogRetentionDays = 30
+
+	// MaxLogRetentionDays bounds LogRetentionDays, in days (ten years); 0
+	// (keep forever) is the way to keep more.
+	MaxLogRetentionDays = 3650
 )
 
 // Repository is one NLU "inteligência": a set of intents and entities taught
@@ -43,9 +53,12 @@ type Repository struct {
 	Threshold float64 `json:"threshold"`
 	// BuiltinIntents turns on the built-in human_handoff and opt_out intents,
 	// which answer even when no example teaches them.
-	BuiltinIntents bool      `json:"builtin_intents"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	BuiltinIntents bool `json:"builtin_intents"`
+	// LogRetentionDays is how many days interaction logs are kept, in
+	// [0, MaxLogRetentionDays]; 0 keeps them forever.
+	LogRetentionDays int       `json:"log_retention_days"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 }
 
 // HasLanguage reports whether lang (canonical) is one of the repository's
@@ -55,25 +68,28 @@ func (r Repository) HasLanguage(lang string) bool {
 }
 
 // RepositoryInput is what CreateRepository needs. Language is required;
-// Languages may repeat it or omit it. A nil Threshold means DefaultThreshold.
+// Languages may repeat it or omit it. A nil Threshold means DefaultThreshold,
+// a nil LogRetentionDays DefaultLogRetentionDays.
 type RepositoryInput struct {
-	Name           string   `json:"name"`
-	Description    string   `json:"description"`
-	Language       string   `json:"language"`
-	Languages      []string `json:"languages"`
-	Threshold      *float64 `json:"threshold"`
-	BuiltinIntents bool     `json:"builtin_intents"`
+	Name             string   `json:"name"`
+	Description      string   `json:"description"`
+	Language         string   `json:"language"`
+	Languages        []string `json:"languages"`
+	Threshold        *float64 `json:"threshold"`
+	BuiltinIntents   bool     `json:"builtin_intents"`
+	LogRetentionDays *int     `json:"log_retention_days"`
 }
 
 // RepositoryUpdate changes the non-nil fields of a repository. Languages, when
 // set, replaces the list (the main language is always kept).
 type RepositoryUpdate struct {
-	Name           *string   `json:"name"`
-	Description    *string   `json:"description"`
-	Language       *string   `json:"language"`
-	Languages      *[]string `json:"languages"`
-	Threshold      *float64  `json:"threshold"`
-	BuiltinIntents *bool     `json:"builtin_intents"`
+	Name             *string   `json:"name"`
+	Description      *string   `json:"description"`
+	Language         *string   `json:"language"`
+	Languages        *[]string `json:"languages"`
+	Threshold        *float64  `json:"threshold"`
+	BuiltinIntents   *bool     `json:"builtin_intents"`
+	LogRetentionDays *int      `json:"log_retention_days"`
 }
 
 // RepositoryFilter selects repositories. Zero fields do not filter. Query

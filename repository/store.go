@@ -14,7 +14,8 @@ import (
 //
 // Every change to the examples of a (version, language) — insert, update,
 // delete, intent and entity rename or delete — bumps that pair's dataset
-// revision once, in the same transaction.
+// revision once, in the same transaction. Test sentences do not: they never
+// train a model.
 type Store interface {
 	// CreateRepository inserts r and its default version v in one
 	// transaction and sets v.ID. r.UUID, v.RepositoryUUID and the times are
@@ -29,7 +30,8 @@ type Store interface {
 	// r.UUID (everything but UUID and CreatedAt). Returns ENOTFOUND.
 	UpdateRepository(ctx context.Context, r *Repository) error
 	// DeleteRepository deletes the repository with its versions, examples,
-	// revisions, tokens, jobs and models. Returns ENOTFOUND.
+	// test sentences, revisions, tokens, jobs, models, evaluations and logs.
+	// Returns ENOTFOUND.
 	DeleteRepository(ctx context.Context, uuid string) error
 
 	// FindVersion returns ENOTFOUND if no version has id.
@@ -99,6 +101,62 @@ type Store interface {
 	// the revision they are at, read in one snapshot. Returns ENOTFOUND if
 	// the version does not exist.
 	TrainingSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, int64, error)
+
+	// CreateTestSentences inserts all test sentences or none and sets
+	// their IDs. Returns ECONFLICT if a text already exists among the test
+	// sentences of its version and language, or repeats an earlier item, with
+	// a message "test sentence I: …" naming its index I in sentences (from 0)
+	// and its text. Returns ENOTFOUND if a version does not exist.
+	CreateTestSentences(ctx context.Context, sentences []*TestSentence) error
+	// FindTestSentence returns ENOTFOUND if no test sentence has id.
+	FindTestSentence(ctx context.Context, id int64) (TestSentence, error)
+	// ListTestSentences returns the matching test sentences by ID and how
+	// many match without Offset and Limit.
+	ListTestSentences(ctx context.Context, f TestSentenceFilter) ([]TestSentence, int, error)
+	// UpdateTestSentence overwrites Text, Language, Intent, Entities and
+	// UpdatedAt of the test sentence t.ID. Returns ENOTFOUND, or ECONFLICT
+	// if another test sentence of the version and language has the text.
+	UpdateTestSentence(ctx context.Context, t *TestSentence) error
+	// DeleteTestSentence returns ENOTFOUND if no test sentence has id.
+	DeleteTestSentence(ctx context.Context, id int64) error
+	// TestSet returns the test sentences of a version and language by ID.
+	// Returns ENOTFOUND if the version does not exist.
+	TestSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, error)
+
+	// SaveEvaluation inserts e with its report and results in one
+	// transaction, setting e.ID (the results' EvaluationID is ignored).
+	// Returns ENOTFOUND if the version does not exist or e.ModelID, when not
+	// 0, is not a model of the repository.
+	SaveEvaluation(ctx context.Context, e *Evaluation, report []byte, results []EvaluationResult) error
+	// FindEvaluation returns an evaluation and its report, ENOTFOUND if no
+	// evaluation has id.
+	FindEvaluation(ctx context.Context, id int64) (Evaluation, []byte, error)
+	// ListEvaluations returns the matching evaluations, newest first, and
+	// how many match without Offset and Limit.
+	ListEvaluations(ctx context.Context, f EvaluationFilter) ([]Evaluation, int, error)
+	// ListEvaluationResults returns the matching results by Index and how
+	// many match without Offset and Limit (none if the evaluation does not
+	// exist).
+	ListEvaluationResults(ctx context.Context, f EvaluationResultFilter) ([]EvaluationResult, int, error)
+	// DeleteEvaluation deletes an evaluation with its results. Returns
+	// ENOTFOUND.
+	DeleteEvaluation(ctx context.Context, id int64) error
+
+	// InsertLogs inserts a batch of logs in one transaction and sets their
+	// IDs. A log whose version is not a version of its repository (the
+	// repository was deleted while the log waited for its batch) is skipped
+	// and keeps ID 0; the others are stored.
+	InsertLogs(ctx context.Context, logs []*Log) error
+	// FindLog returns ENOTFOUND if no log has id.
+	FindLog(ctx context.Context, id int64) (Log, error)
+	// ListLogs returns the matching logs, newest first, and how many match
+	// without Offset and Limit.
+	ListLogs(ctx context.Context, f LogFilter) ([]Log, int, error)
+	// DeleteLogsBefore deletes the logs of a repository ("" means every
+	// repository) created before before and returns how many. It may
+	// delete in several transactions so that log writers are not held up;
+	// on error, some logs may already be gone.
+	DeleteLogsBefore(ctx context.Context, repoUUID string, before time.Time) (int64, error)
 
 	// CreateToken inserts t with the SHA-256 hash of its secret. Returns
 	// ECONFLICT if the ID or the hash exists.

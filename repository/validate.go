@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -195,7 +196,27 @@ func cleanSpans(text string, spans []nlu.Span) ([]nlu.Span, *sabia.Error) {
 	return res, nil
 }
 
-// prefixed returns err with "example i: " before its message.
-func prefixed(i int, err *sabia.Error) *sabia.Error {
-	return &sabia.Error{Code: err.Code, Message: fmt.Sprintf("example %d: %s", i, err.Message), Err: err.Err}
+// Names of the two kinds of labelled sentences, as error messages say them.
+const (
+	whatExample      = "example"
+	whatTestSentence = "test sentence"
+)
+
+// prefixed returns err with "what i: " ("example 3: ") before its message.
+func prefixed(what string, i int, err *sabia.Error) *sabia.Error {
+	return &sabia.Error{Code: err.Code, Message: fmt.Sprintf("%s %d: %s", what, i, err.Message), Err: err.Err}
+}
+
+// unprefixed returns err without the "what 0: " prefix a Store puts on
+// errors about the first item of a batch, for callers that add one item.
+func unprefixed(what string, err error) error {
+	var e *sabia.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	m, ok := strings.CutPrefix(e.Message, what+" 0: ")
+	if !ok {
+		return err
+	}
+	return &sabia.Error{Code: e.Code, Message: m, Err: e.Err}
 }

@@ -59,9 +59,12 @@ func readExamples(path string) ([]nlu.Example, error) {
 		return nil, err
 	}
 	defer f.Close()
-	ex, err := datasets.ReadJSONL(f)
+	ex, dropped, err := datasets.ReadJSONLDroppingBadSpans(f)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	for _, d := range dropped {
+		fmt.Fprintf(os.Stderr, "%s: dropped a bad entity span: %s\n", path, d)
 	}
 	return ex, nil
 }
