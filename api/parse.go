@@ -92,11 +92,11 @@ type Info struct {
 func (s *Server) parseRoutes() {
 	for _, p := range []string{"/v2/parse", "/v2/parse/"} {
 		s.handle(route{Method: http.MethodPost, Pattern: p, Summary: "Classify a text (Bothub v2 wire format), with a repository token",
-			Tag: "bothub", Auth: authToken, Request: BothubParseRequest{}, Response: BothubParse{}}, s.bothubParse())
+			Tag: "bothub", Auth: authToken, Request: BothubParseRequest{}, Response: BothubParse{}}, s.bothubParse(repository.RouteV2Parse))
 	}
 	for _, p := range []string{"/parse", "/parse/"} {
 		s.handle(route{Method: http.MethodPost, Pattern: p, Summary: "Classify a text (Bothub form format: text=…&language=…), with a repository token",
-			Tag: "bothub", Auth: authToken, Form: BothubParseRequest{}, Request: BothubParseRequest{}, Response: BothubParse{}}, s.bothubParse())
+			Tag: "bothub", Auth: authToken, Form: BothubParseRequest{}, Request: BothubParseRequest{}, Response: BothubParse{}}, s.bothubParse(repository.RouteParse))
 	}
 	for _, p := range []string{"/info", "/info/"} {
 		s.handle(route{Method: http.MethodGet, Pattern: p, Summary: "The token's repository and its intents (Bothub format)",
@@ -120,6 +120,7 @@ func (s *Server) parseRoutes() {
 			if out.Entities == nil {
 				out.Entities = []nlu.Entity{}
 			}
+			s.logParse(r, repository.RouteNative, in.Text, res)
 			return out, nil
 		}))
 }
@@ -148,7 +149,7 @@ func ranking(p nlu.Prediction) []BothubIntent {
 
 // bothubParse serves /parse (form) and /v2/parse/ (JSON). A form body is
 // accepted on both, as is JSON, whatever the route: flows vary.
-func (s *Server) bothubParse() http.HandlerFunc {
+func (s *Server) bothubParse(route string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := readBody(r)
 		if err != nil {
@@ -189,6 +190,7 @@ func (s *Server) bothubParse() http.HandlerFunc {
 			return
 		}
 		writeJSON(w, http.StatusOK, bothubAnswer(in.Text, res))
+		s.logParse(r, route, in.Text, res)
 	}
 }
 

@@ -29,6 +29,8 @@ type Engine interface {
 	Parse(ctx context.Context, req training.ParseRequest) (training.Parsed, error)
 	// Forget drops cached settings of a repository after it changed.
 	Forget(repoUUID string)
+	// Evaluate starts an evaluation job (test set or cross-validation).
+	Evaluate(ctx context.Context, req training.EvaluateRequest) (repository.Job, error)
 }
 
 // Config configures a Server.
@@ -43,6 +45,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Detector serves /v1/detect; nil answers that detectors are not loaded.
 	Detector Detector
+	// Logs receives an interaction log for every classification; nil logs
+	// nothing.
+	Logs LogSink
+	// Stats, when set, adds counters to /healthz (interaction logs written,
+	// dropped, failed).
+	Stats func() map[string]int64
 	// Ready reports whether the server can serve traffic (/readyz).
 	Ready func(ctx context.Context) error
 }
@@ -83,6 +91,9 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.tokenRoutes()
 	s.parseRoutes()
 	s.detectRoutes()
+	s.testSentenceRoutes()
+	s.evaluationRoutes()
+	s.logRoutes()
 	var doc []byte
 	s.handle(route{Method: http.MethodGet, Pattern: "/openapi.json", Summary: "This OpenAPI 3.1 document", Tag: "meta", Auth: authNone},
 		func(w http.ResponseWriter, _ *http.Request) {
@@ -109,7 +120,13 @@ func (s *Server) handle(rt route, h http.HandlerFunc) {
 
 func (s *Server) healthRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: "/healthz", Summary: "Liveness: the process answers", Tag: "meta", Auth: authNone, Response: Status{}},
-		func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, Status{Status: "ok"}) })
+		func(w http.ResponseWriter, _ *http.Request) {
+			st := Status{Status: "ok"}
+			if s.cfg.Stats != nil {
+				st.Counters = s.cfg.Stats()
+			}
+			writeJSON(w, http.StatusOK, st)
+		})
 	s.handle(route{Method: http.MethodGet, Pattern: "/readyz", Summary: "Readiness: the store answers and models are loaded", Tag: "meta", Auth: authNone, Response: Status{}},
 		func(w http.ResponseWriter, r *http.Request) {
 			if s.cfg.Ready != nil {
@@ -124,6 +141,7 @@ func (s *Server) healthRoutes() {
 
 // Status is the body of /healthz and /readyz.
 type Status struct {
-	Status string `json:"status"`
-	Detail string `json:"detail,omitempty"`
+	Status   string           `json:"status"`
+	Detail   string           `json:"detail,omitempty"`
+	Counters map[string]int64 `json:"counters,omitempty"`
 }

@@ -6,8 +6,7 @@ import (
 )
 
 // similarityBudget bounds the work of one near-duplicate search, in steps
-// (one step per posting visited, plus the sizes of the two sets for each
-// pair verified). About 1 ns each: a data set that exhausts it is built to
+// (one per posting visited and one per id compared when verifying a pair). About 1 ns each: a data set that exhausts it is built to
 // defeat the blocking (thousands of sentences made of the same few words),
 // and a partial answer is better than a request that never returns. Real
 // sets of 5,000 examples use a few hundred thousand steps.
@@ -35,11 +34,16 @@ const (
 // small. Sets are visited from the smallest, and a candidate smaller than
 // f·|x| is skipped unmeasured.
 func similarSets(sets [][]int32, m simMeasure, t float64, keep func(i, j int) bool, budget *int) (pairs [][2]int, done bool) {
-	f := t
+	// f bounds the overlap of a set with any larger or smaller partner, g
+	// with a partner at least as large (the sets probing it later)
+	f, g := t, 2*t/(1+t)
 	if m == simCosine {
-		f = t * t
+		f, g = t*t, t
 	}
-	minOverlap := func(n int) int { return int(math.Ceil(f*float64(n) - 1e-9)) }
+	prefixLen := func(n int, frac float64) int {
+		need := max(1, int(math.Ceil(frac*float64(n)-1e-9)))
+		return n - need + 1
+	}
 
 	// rank ids by document frequency, rarest first; ties by id
 	maxID := int32(-1)
@@ -79,59 +83,94 @@ func similarSets(sets [][]int32, m simMeasure, t float64, keep func(i, j int) bo
 	}
 	slices.SortStableFunc(visit, func(a, b int) int { return len(ranked[a]) - len(ranked[b]) })
 
-	index := make([][]int32, maxID+1)
-	seen := make([]int32, len(sets)) // seen[y] == x+1 when y was already a candidate of x
+	// required returns the overlap two sets of sizes nx and ny need.
+	required := func(nx, ny int) int {
+		if m == simCosine {
+			return int(math.Ceil(t*math.Sqrt(float64(nx)*float64(ny)) - 1e-9))
+		}
+		return int(math.Ceil(t/(1+t)*float64(nx+ny) - 1e-9))
+	}
+	type posting struct{ set, pos int32 }
+	index := make([][]posting, maxID+1)
+	score := make([]int32, len(sets)) // partial overlap of each candidate; -1 once pruned
+	var cands []int32
 	for _, x := range visit {
 		rx := ranked[x]
 		if len(rx) == 0 {
 			continue
 		}
-		need := minOverlap(len(rx))
-		prefix := rx[:len(rx)-max(need, 1)+1]
-		for _, tok := range prefix {
+		need := int(math.Ceil(f*float64(len(rx)) - 1e-9))
+		prefix := rx[:prefixLen(len(rx), f)]
+		cands = cands[:0]
+		for i, tok := range prefix {
 			post := index[tok]
 			*budget -= len(post)
 			if *budget < 0 {
 				return sortPairs(pairs), false
 			}
-			for _, y32 := range post {
-				y := int(y32)
-				if seen[y] == int32(x)+1 {
+			for _, p := range post {
+				y := p.set
+				if score[y] < 0 {
 					continue
 				}
-				seen[y] = int32(x) + 1
 				ry := ranked[y]
 				if len(ry) < need {
 					continue
 				}
-				a, b := min(x, y), max(x, y)
-				if !keep(a, b) {
+				// positional filter (Xiao et al., "Efficient similarity
+				// joins for near duplicate detection", 2008): the
+				// overlap cannot exceed what is counted so far, this
+				// token, and the shorter of the two rests
+				if score[y] == 0 {
+					cands = append(cands, y)
+				}
+				bound := int(score[y]) + 1 + min(len(rx)-i-1, len(ry)-int(p.pos)-1)
+				if bound < required(len(rx), len(ry)) {
+					score[y] = -1
 					continue
 				}
-				*budget -= len(rx) + len(ry)
-				o := overlap(rx, ry)
-				var sim float64
-				if m == simCosine {
-					sim = float64(o) / math.Sqrt(float64(len(rx))*float64(len(ry)))
-				} else {
-					sim = float64(o) / float64(len(rx)+len(ry)-o)
-				}
-				if sim >= t-1e-12 {
-					pairs = append(pairs, [2]int{a, b})
-				}
+				score[y]++
 			}
 		}
-		for _, tok := range prefix {
-			index[tok] = append(index[tok], int32(x))
+		for _, y32 := range cands {
+			y := int(y32)
+			pruned := score[y] < 0
+			score[y] = 0
+			if pruned {
+				continue
+			}
+			a, b := min(x, y), max(x, y)
+			if !keep(a, b) {
+				continue
+			}
+			ry := ranked[y]
+			o, steps := overlap(rx, ry, required(len(rx), len(ry)))
+			*budget -= steps
+			var sim float64
+			if m == simCosine {
+				sim = float64(o) / math.Sqrt(float64(len(rx))*float64(len(ry)))
+			} else {
+				sim = float64(o) / float64(len(rx)+len(ry)-o)
+			}
+			if sim >= t-1e-12 {
+				pairs = append(pairs, [2]int{a, b})
+			}
+		}
+		for i, tok := range rx[:prefixLen(len(rx), g)] {
+			index[tok] = append(index[tok], posting{int32(x), int32(i)})
 		}
 	}
 	return sortPairs(pairs), true
 }
 
-// overlap counts the ids two sorted sets share.
-func overlap(a, b []int32) int {
-	n, i, j := 0, 0, 0
+// overlap counts the ids two sorted sets share, and the steps it took. It
+// stops early, returning less than need, once need is out of reach.
+func overlap(a, b []int32, need int) (n, steps int) {
+	i, j := 0, 0
 	for i < len(a) && j < len(b) {
+		if n+min(len(a)-i, len(b)-j) < need {
+			break
+		}
 		switch {
 		case a[i] < b[j]:
 			i++
@@ -143,7 +182,7 @@ func overlap(a, b []int32) int {
 			j++
 		}
 	}
-	return n
+	return n, i + j
 }
 
 func sortPairs(p [][2]int) [][2]int {

@@ -8,16 +8,16 @@ import (
 	"unicode/utf8"
 )
 
-// Built-in entity names.
+// Built-in entity names, as ExtractBuiltins reports them.
 const (
-	BuiltinEmail  = "email"
-	BuiltinPhone  = "phone"
-	BuiltinCPF    = "cpf"
-	BuiltinCNPJ   = "cnpj"
-	BuiltinCEP    = "cep"
-	BuiltinMoney  = "money"
-	BuiltinNumber = "number"
-	BuiltinDate   = "date"
+	BuiltinEmail  = "email"  // e-mail address
+	BuiltinPhone  = "phone"  // Brazilian or international phone number
+	BuiltinCPF    = "cpf"    // Brazilian individual taxpayer id, check digits verified
+	BuiltinCNPJ   = "cnpj"   // Brazilian company id, check digits verified
+	BuiltinCEP    = "cep"    // Brazilian postal code
+	BuiltinMoney  = "money"  // an amount with a currency
+	BuiltinNumber = "number" // digits or number words
+	BuiltinDate   = "date"   // a calendar day, absolute or relative
 )
 
 // Confidences of built-in entities. Pattern-certain matches get 1; the
@@ -53,14 +53,13 @@ var (
 )
 
 var (
-	cpfContext   = wordSet("cpf")
-	cnpjContext  = wordSet("cnpj")
-	cepContext   = wordSet("cep", "postal", "zip", "codigo postal")
-	phoneContext = wordSet("telefone", "tel", "fone", "celular", "cel", "whatsapp", "whats", "zap", "wpp",
+	cpfContext   = builtinWords("cpf")
+	cepContext   = builtinWords("cep", "postal", "zip")
+	phoneContext = builtinWords("telefone", "tel", "fone", "celular", "cel", "whatsapp", "whats", "zap", "wpp",
 		"numero", "contato", "ligar", "ligue", "liga", "telefono", "movil", "phone", "call", "mobile")
 )
 
-func wordSet(words ...string) map[string]bool {
+func builtinWords(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))
 	for _, w := range words {
 		m[w] = true
@@ -170,12 +169,19 @@ func digitRegions(text string) [][2]int {
 // ExtractBuiltins finds the built-in entities of text, which need no
 // training: email, phone, cpf, cnpj, cep, money, number and date. toks
 // must be Tokenize(text); lang (any spelling ParseLanguage accepts; unknown
-// means all of pt, es and en) picks the words recognised; relative dates
-// ("amanhã", "el lunes", "dia 5") resolve against now and get an ISO
-// "2006-01-02" Canonical. Dates without a year, weekdays and day numbers
-// resolve to their next occurrence (a weekday said on that same weekday
-// means a week later). Outputs never overlap; the more specific entity wins
-// (cpf over phone over number), then the longer.
+// means all of pt, es and en) picks the words recognised. Canonical values:
+// email lower-cased; phone "+<digits>" when the country is known (typed, or
+// Brazil when lang is Portuguese and there is an area code), else digits;
+// cpf and cnpj digits; cep "00000-000"; money the amount with two decimals
+// ("50.00"); number digits with "." as decimal point ("1.5"); date ISO
+// "2006-01-02" in now's location. Relative dates ("amanhã", "el lunes",
+// "dia 5") resolve against now; dates without a year, weekdays and day
+// numbers resolve to their next occurrence, today included, except that a
+// weekday said on that same weekday means a week later. Confidence is 1
+// for pattern-certain matches and lower for ambiguous ones (a bare 8-digit
+// CEP, "um" as a number, "segunda" alone). Outputs never overlap: the more
+// specific entity wins (email, cpf, cnpj, cep, phone, money, date, number,
+// in that order), then the longer.
 func ExtractBuiltins(text string, toks []Token, lang string, now time.Time) []Entity {
 	if len(toks) == 0 {
 		return nil
@@ -257,23 +263,23 @@ func (b *builtinScan) tokenEntity(name string, i, j int, conf float64, canonical
 	return b.spanEntity(name, b.toks[i].Start, b.toks[j].End, conf, canonical)
 }
 
-// match is a regexp match in runes, with its text.
-type match struct {
+// digitMatch is a regexp match in runes, with its text.
+type digitMatch struct {
 	start, end int
 	s          string
 }
 
 // digitMatches returns the matches of re that are not glued to a letter or
 // digit on either side.
-func (b *builtinScan) digitMatches(re *regexp.Regexp) []match {
-	var out []match
+func (b *builtinScan) digitMatches(re *regexp.Regexp) []digitMatch {
+	var out []digitMatch
 	for _, reg := range b.regions {
 		out = b.regionMatches(re, reg, out)
 	}
 	return out
 }
 
-func (b *builtinScan) regionMatches(re *regexp.Regexp, reg [2]int, out []match) []match {
+func (b *builtinScan) regionMatches(re *regexp.Regexp, reg [2]int, out []digitMatch) []digitMatch {
 	for _, loc := range re.FindAllStringIndex(b.text[reg[0]:reg[1]], -1) {
 		bs, be := reg[0]+loc[0], reg[0]+loc[1]
 		if bs > 0 {
@@ -291,7 +297,7 @@ func (b *builtinScan) regionMatches(re *regexp.Regexp, reg [2]int, out []match) 
 			}
 		}
 		start := utf8.RuneCountInString(b.text[:bs])
-		out = append(out, match{start: start, end: start + utf8.RuneCountInString(b.text[bs:be]), s: b.text[bs:be]})
+		out = append(out, digitMatch{start: start, end: start + utf8.RuneCountInString(b.text[bs:be]), s: b.text[bs:be]})
 	}
 	return out
 }
@@ -322,7 +328,7 @@ func (b *builtinScan) nearby(start, end int, words map[string]bool) bool {
 	return false
 }
 
-func onlyDigits(s string) string {
+func digitsOf(s string) string {
 	var sb strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {
@@ -389,7 +395,7 @@ func validDDD(d string) bool {
 func (b *builtinScan) cpfs() []Entity {
 	var out []Entity
 	for _, m := range b.digitMatches(cpfRe) {
-		d := onlyDigits(m.s)
+		d := digitsOf(m.s)
 		if !validCPF(d) {
 			continue
 		}
@@ -411,7 +417,7 @@ func (b *builtinScan) cpfs() []Entity {
 func (b *builtinScan) cnpjs() []Entity {
 	var out []Entity
 	for _, m := range b.digitMatches(cnpjRe) {
-		if d := onlyDigits(m.s); validCNPJ(d) {
+		if d := digitsOf(m.s); validCNPJ(d) {
 			out = append(out, b.spanEntity(BuiltinCNPJ, m.start, m.end, confCertain, d))
 		}
 	}
@@ -421,7 +427,7 @@ func (b *builtinScan) cnpjs() []Entity {
 func (b *builtinScan) ceps() []Entity {
 	var out []Entity
 	for _, m := range b.digitMatches(cepRe) {
-		d := onlyDigits(m.s)
+		d := digitsOf(m.s)
 		ctx := b.nearby(m.start, m.end, cepContext)
 		conf := confCertain
 		switch {
@@ -453,7 +459,7 @@ func (b *builtinScan) phones() []Entity {
 // that is, and its canonical form: +<digits> when the country is known
 // (given, or Brazil for Portuguese with an area code), digits otherwise.
 func (b *builtinScan) classifyPhone(s string) (float64, string, bool) {
-	d := onlyDigits(s)
+	d := digitsOf(s)
 	plus := strings.HasPrefix(s, "+")
 	if plus {
 		if len(d) < 10 || len(d) > 15 {
@@ -484,11 +490,11 @@ func (b *builtinScan) classifyPhone(s string) (float64, string, bool) {
 	return 0, "", false
 }
 
-// decimal is a non-negative decimal number kept as digit strings, so that
+// decimalNum is a non-negative decimal number kept as digit strings, so that
 // long amounts keep every digit.
-type decimal struct{ whole, frac string }
+type decimalNum struct{ whole, frac string }
 
-func (d decimal) String() string {
+func (d decimalNum) String() string {
 	w := strings.TrimLeft(d.whole, "0")
 	if w == "" {
 		w = "0"
@@ -501,7 +507,7 @@ func (d decimal) String() string {
 }
 
 // cents formats d with exactly two decimals.
-func (d decimal) cents() string {
+func (d decimalNum) cents() string {
 	w := strings.TrimLeft(d.whole, "0")
 	if w == "" {
 		w = "0"
@@ -511,7 +517,7 @@ func (d decimal) cents() string {
 }
 
 // shift multiplies d by 10^n (n ≥ 0).
-func (d decimal) shift(n int) decimal {
+func (d decimalNum) shift(n int) decimalNum {
 	for ; n > 0; n-- {
 		if d.frac == "" {
 			d.whole += "0"
@@ -527,9 +533,9 @@ func (d decimal) shift(n int) decimal {
 // a separator followed by exactly three digits that is not the last
 // decimal one groups thousands ("1.500", "1,500", "1.234,56"); otherwise
 // the last separator is the decimal point ("1,5", "3.14").
-func parseAmount(s string) (decimal, bool) {
+func parseAmount(s string) (decimalNum, bool) {
 	if s == "" || s[0] < '0' || s[0] > '9' || s[len(s)-1] < '0' || s[len(s)-1] > '9' {
-		return decimal{}, false
+		return decimalNum{}, false
 	}
 	var groups []string
 	var seps []byte
@@ -540,7 +546,7 @@ func parseAmount(s string) (decimal, bool) {
 			continue
 		}
 		if c != '.' && c != ',' {
-			return decimal{}, false
+			return decimalNum{}, false
 		}
 		groups = append(groups, s[start:i])
 		seps = append(seps, c)
@@ -548,7 +554,7 @@ func parseAmount(s string) (decimal, bool) {
 	}
 	groups = append(groups, s[start:])
 	if len(seps) == 0 {
-		return decimal{whole: s}, true
+		return decimalNum{whole: s}, true
 	}
 	last := seps[len(seps)-1]
 	mixed := false
@@ -563,22 +569,22 @@ func parseAmount(s string) (decimal, bool) {
 		thousands = groups
 	}
 	if len(thousands[0]) > 3 && len(thousands) > 1 {
-		return decimal{}, false
+		return decimalNum{}, false
 	}
 	for i, g := range thousands {
 		if i > 0 && len(g) != 3 || g == "" {
-			return decimal{}, false
+			return decimalNum{}, false
 		}
 	}
 	if decimalLast {
 		for _, c := range seps[:len(seps)-1] {
 			if c == last {
-				return decimal{}, false // "1.234.5"
+				return decimalNum{}, false // "1.234.5"
 			}
 		}
-		return decimal{whole: strings.Join(thousands, ""), frac: lastGroup}, true
+		return decimalNum{whole: strings.Join(thousands, ""), frac: lastGroup}, true
 	}
-	return decimal{whole: strings.Join(thousands, "")}, true
+	return decimalNum{whole: strings.Join(thousands, "")}, true
 }
 
 // Number words (folded), per language.
@@ -656,23 +662,23 @@ func (b *builtinScan) wordNumberAt(i int) (int, int, float64, bool) {
 
 // amountAt reads an amount at token i: digits ("1.500,00") or number words,
 // optionally followed by a thousands word ("50 mil", "2 thousand").
-func (b *builtinScan) amountAt(i int) (decimal, int, float64, bool) {
-	var d decimal
+func (b *builtinScan) amountAt(i int) (decimalNum, int, float64, bool) {
+	var d decimalNum
 	end, conf := i, confCertain
 	switch tk := b.toks[i]; tk.Kind {
 	case KindNumber:
 		var ok bool
 		if d, ok = parseAmount(tk.Text); !ok {
-			return decimal{}, 0, 0, false
+			return decimalNum{}, 0, 0, false
 		}
 	case KindWord:
 		v, e, c, ok := b.wordNumberAt(i)
 		if !ok {
-			return decimal{}, 0, 0, false
+			return decimalNum{}, 0, 0, false
 		}
-		d, end, conf = decimal{whole: strconv.Itoa(v)}, e, c
+		d, end, conf = decimalNum{whole: strconv.Itoa(v)}, e, c
 	default:
-		return decimal{}, 0, 0, false
+		return decimalNum{}, 0, 0, false
 	}
 	if end+1 < len(b.toks) {
 		switch b.norms[end+1] {
@@ -687,16 +693,25 @@ func (b *builtinScan) amountAt(i int) (decimal, int, float64, bool) {
 
 // Currency markers (folded).
 var (
-	currencyCodes = wordSet("brl", "usd", "eur", "mxn", "ars", "cop", "clp", "pen", "uyu", "gbp")
+	// currencyCodes count only in capitals: "cop" and "pen" are words.
+	currencyCodes = builtinWords("brl", "usd", "eur", "mxn", "ars", "cop", "clp", "pen", "uyu", "gbp")
 	currencyWords = map[string]float64{
 		"real": confCertain, "reais": confCertain, "reales": confCertain, "dolar": confCertain,
 		"dolares": confCertain, "dollar": confCertain, "dollars": confCertain, "euro": confCertain,
 		"euros": confCertain, "peso": confCertain, "pesos": confCertain, "soles": confCertain,
 		"conto": confSlangMoney, "contos": confSlangMoney, "pila": confSlangMoney, "pilas": confSlangMoney,
-		"buck": confSlangMoney, "bucks": confSlangMoney, "libras": confCertain, "pounds": confSlangMoney,
+		"buck": confSlangMoney, "bucks": confSlangMoney, "libras": confSlangMoney, "pounds": confSlangMoney,
 	}
-	centWords = wordSet("centavo", "centavos", "centimo", "centimos", "cent", "cents")
+	centWords = builtinWords("centavo", "centavos", "centimo", "centimos", "cent", "cents")
 )
+
+// isCode reports whether token i is a currency code in capitals ("USD").
+func (b *builtinScan) isCode(i int) bool {
+	if i < 0 || i >= len(b.toks) {
+		return false
+	}
+	return currencyCodes[b.norms[i]] && b.toks[i].Text == strings.ToUpper(b.toks[i].Text)
+}
 
 // symbolAt reports whether a currency symbol or code starts at token i
 // ("R$", "US$", "$", "€", "£", "USD") and returns its last token.
@@ -706,7 +721,7 @@ func (b *builtinScan) symbolAt(i int) (int, bool) {
 	case "$", "€", "£":
 		return i, true
 	}
-	if currencyCodes[b.norms[i]] {
+	if b.isCode(i) {
 		return i, true
 	}
 	if i+1 < len(b.toks) && b.toks[i+1].Text == "$" && b.toks[i+1].Start == tk.End {
@@ -724,7 +739,7 @@ func (b *builtinScan) money() []Entity {
 		// symbol amount: "R$ 50,00", "$20", "USD 15"
 		if j, ok := b.symbolAt(i); ok && j+1 < len(b.toks) {
 			if d, end, _, ok := b.amountAt(j + 1); ok {
-				if _, ok := currencyWords[b.normAt(end+1)]; ok || currencyCodes[b.normAt(end+1)] {
+				if _, ok := currencyWords[b.normAt(end+1)]; ok || b.isCode(end+1) {
 					end++ // "$1.500 pesos"
 				}
 				out = append(out, b.tokenEntity(BuiltinMoney, i, end, confCertain, d.cents()))
@@ -739,13 +754,13 @@ func (b *builtinScan) money() []Entity {
 		}
 		w := b.norms[end+1]
 		if centWords[w] && d.frac == "" && len(strings.TrimLeft(d.whole, "0")) <= 2 {
-			c := decimal{whole: "0", frac: strings.Repeat("0", 2-len(strings.TrimLeft(d.whole, "0"))) + strings.TrimLeft(d.whole, "0")}
+			c := decimalNum{whole: "0", frac: strings.Repeat("0", 2-len(strings.TrimLeft(d.whole, "0"))) + strings.TrimLeft(d.whole, "0")}
 			out = append(out, b.tokenEntity(BuiltinMoney, i, end+1, max(conf, confSlangMoney), c.cents()))
 			i = end + 1
 			continue
 		}
 		wc, isWord := currencyWords[w]
-		if !isWord && currencyCodes[w] {
+		if !isWord && b.isCode(end+1) {
 			wc, isWord = confCertain, true
 		}
 		if !isWord {
@@ -884,10 +899,10 @@ func (b *builtinScan) yearAt(i int) (int, bool) {
 	return y, err == nil && y >= 1900 && y <= 2200
 }
 
-func iso(t time.Time) string { return t.Format("2006-01-02") }
+func isoDate(t time.Time) string { return t.Format("2006-01-02") }
 
-// validDate returns the date y-m-d if it exists.
-func validDate(y int, m time.Month, d int, loc *time.Location) (time.Time, bool) {
+// civilDate returns the date y-m-d at noon, if it exists.
+func civilDate(y int, m time.Month, d int, loc *time.Location) (time.Time, bool) {
 	t := time.Date(y, m, d, 12, 0, 0, 0, loc)
 	return t, t.Day() == d && t.Month() == m
 }
@@ -898,7 +913,7 @@ func (b *builtinScan) nextDayMonth(m time.Month, d int) (time.Time, bool) {
 	y, _, _ := b.now.Date()
 	today := b.today()
 	for k := 0; k < 8; k++ { // 29 February comes back within eight years
-		if t, ok := validDate(y+k, m, d, b.now.Location()); ok && !t.Before(today) {
+		if t, ok := civilDate(y+k, m, d, b.now.Location()); ok && !t.Before(today) {
 			return t, true
 		}
 	}
@@ -914,8 +929,9 @@ func (b *builtinScan) today() time.Time {
 	return b.noon
 }
 
-// dateAt tries every date form at token i and returns the longest match:
-// its last token, canonical date and confidence.
+// dateAt tries the date forms at token i in turn (relative days, weekdays,
+// explicit dates) and returns the first that matches: its last token,
+// canonical date and confidence.
 func (b *builtinScan) dateAt(i int) (int, string, float64, bool) {
 	n := len(b.toks)
 	today := b.today()
@@ -943,7 +959,7 @@ func (b *builtinScan) dateAt(i int) (int, string, float64, bool) {
 				conf = confMorning
 			}
 		}
-		return i + len(r.words) - 1, iso(today.AddDate(0, 0, r.days)), conf, true
+		return i + len(r.words) - 1, isoDate(today.AddDate(0, 0, r.days)), conf, true
 	}
 
 	// Weekdays: "segunda-feira", "sexta que vem", "el lunes", "next friday".
@@ -994,7 +1010,7 @@ func (b *builtinScan) dateAt(i int) (int, string, float64, bool) {
 		if days == 0 {
 			days = 7
 		}
-		return end, iso(today.AddDate(0, 0, days)), conf, true
+		return end, isoDate(today.AddDate(0, 0, days)), conf, true
 	}
 	return b.explicitDateAt(start)
 }
@@ -1007,7 +1023,7 @@ func (b *builtinScan) explicitDateAt(i int) (int, string, float64, bool) {
 	// Numeric dates: 20/11, 20/11/2026, 20-11-2026, 2026-11-20.
 	if b.toks[i].Kind == KindNumber {
 		if t, ok := b.numericDate(b.toks[i].Text); ok {
-			return i, iso(t), confCertain, true
+			return i, isoDate(t), confCertain, true
 		}
 	}
 
@@ -1037,12 +1053,12 @@ func (b *builtinScan) explicitDateAt(i int) (int, string, float64, bool) {
 				y, end = yy, j+1
 			}
 			if t, ok := b.dayMonthYear(y, mo, d); ok {
-				return end, iso(t), confCertain, true
+				return end, isoDate(t), confCertain, true
 			}
 		}
 		if lead {
 			if t, ok := b.nextDay(d); ok {
-				return k, iso(t), confCertain, true
+				return k, isoDate(t), confCertain, true
 			}
 		}
 	}
@@ -1058,7 +1074,7 @@ func (b *builtinScan) explicitDateAt(i int) (int, string, float64, bool) {
 					end, y = i+2, yy
 				}
 				if t, ok := b.dayMonthYear(y, mo, d); ok {
-					return end, iso(t), confCertain, true
+					return end, isoDate(t), confCertain, true
 				}
 			}
 		}
@@ -1078,7 +1094,7 @@ func (b *builtinScan) dayMonthYear(y int, m time.Month, d int) (time.Time, bool)
 	if y == 0 {
 		return b.nextDayMonth(m, d)
 	}
-	return validDate(y, m, d, b.now.Location())
+	return civilDate(y, m, d, b.now.Location())
 }
 
 // nextDay returns the next day numbered d, today included.
@@ -1088,7 +1104,7 @@ func (b *builtinScan) nextDay(d int) (time.Time, bool) {
 	for k := 0; k < 12; k++ {
 		// time.Date normalises month 13 into January of the next year.
 		first := time.Date(y, m+time.Month(k), 1, 12, 0, 0, 0, b.now.Location())
-		if t, ok := validDate(first.Year(), first.Month(), d, b.now.Location()); ok && !t.Before(today) {
+		if t, ok := civilDate(first.Year(), first.Month(), d, b.now.Location()); ok && !t.Before(today) {
 			return t, true
 		}
 	}
@@ -1122,7 +1138,7 @@ func (b *builtinScan) numericDate(s string) (time.Time, bool) {
 	loc := b.now.Location()
 	switch {
 	case len(parts) == 3 && len(parts[0]) == 4 && sep == '-': // ISO
-		return validDate(nums[0], time.Month(nums[1]), nums[2], loc)
+		return civilDate(nums[0], time.Month(nums[1]), nums[2], loc)
 	case len(parts) == 2 && sep == '/' && len(parts[0]) <= 2 && len(parts[1]) <= 2:
 		d, m := b.dayMonthOrder(nums[0], nums[1])
 		if m < 1 || m > 12 {
@@ -1138,7 +1154,7 @@ func (b *builtinScan) numericDate(s string) (time.Time, bool) {
 		if m < 1 || m > 12 {
 			return time.Time{}, false
 		}
-		return validDate(y, time.Month(m), d, loc)
+		return civilDate(y, time.Month(m), d, loc)
 	}
 	return time.Time{}, false
 }

@@ -106,8 +106,8 @@ type ovrResult struct {
 // in [0,nc). Classes are trained in parallel by up to workers goroutines;
 // each class's problem is independent and seeded by its index, so the result
 // does not depend on scheduling. done is called (serialised) after each class.
-func trainOvR(ctx context.Context, xs []sparse, label []int, nc, dim int, c float64, iters int, seed int64, workers int, done func()) (*ovrResult, error) {
-	prob := &svmProblem{dim: dim, bias: 1, c: c, iters: iters, eps: 0.1, x: xs, xsq: make([]float64, len(xs))}
+func trainOvR(ctx context.Context, xs []sparse, label []int, nc, dim int, c float64, iters int, eps float64, seed int64, workers int, done func()) (*ovrResult, error) {
+	prob := &svmProblem{dim: dim, bias: 1, c: c, iters: iters, eps: eps, x: xs, xsq: make([]float64, len(xs))}
 	counts := make([]int, nc)
 	for i, x := range xs {
 		sq := prob.bias * prob.bias
@@ -190,3 +190,7 @@ const (
 	posWeight  = 3.0
 	maxBalance = 4.0
 )
+
+// svmTolerance is the dual solver's stopping tolerance on the projected
+// gradient gap for the models that are kept (LIBLINEAR's default is 0.1).
+const svmTolerance = 0.1

@@ -1,6 +1,8 @@
 // Package repository is Sabiá's "inteligência": repositories with their
-// languages and versions, the training examples of each version with their
-// intents and entity spans, API tokens, training jobs and trained models.
+// languages and versions, the training examples and held-out test sentences
+// of each version with their intents and entity spans, API tokens, training
+// jobs, trained models, their evaluations, and the log of every
+// classification.
 //
 // The package holds the domain types, the Store interface that persistence
 // implements (repository/sqlite now, repository/postgres later; both pass

@@ -44,8 +44,9 @@ func newUUID() string {
 
 // CreateRepository creates a repository with its default version. The name
 // is required (at most MaxNameRunes); the main language is required and is
-// added to Languages; every language is parsed with nlu.ParseLanguage.
-// Returns EINVALID ("unknown language \"xx\"", "name is required", …).
+// added to Languages; every language is parsed with nlu.ParseLanguage;
+// LogRetentionDays is in [0, MaxLogRetentionDays]. Returns EINVALID
+// ("unknown language \"xx\"", "name is required", …).
 func (s *Service) CreateRepository(ctx context.Context, in RepositoryInput) (Repository, error) {
 	name, verr := cleanText("name", in.Name, true, MaxNameRunes)
 	if verr != nil {
@@ -66,10 +67,18 @@ func (s *Service) CreateRepository(ctx context.Context, in RepositoryInput) (Rep
 	if verr := checkThreshold(threshold); verr != nil {
 		return Repository{}, verr
 	}
+	retention := DefaultLogRetentionDays
+	if in.LogRetentionDays != nil {
+		retention = *in.LogRetentionDays
+	}
+	if verr := checkRetention(retention); verr != nil {
+		return Repository{}, verr
+	}
 	now := s.clock()
 	r := Repository{
 		UUID: newUUID(), Name: name, Description: desc, Language: main, Languages: langs,
-		Threshold: threshold, BuiltinIntents: in.BuiltinIntents, CreatedAt: now, UpdatedAt: now,
+		Threshold: threshold, BuiltinIntents: in.BuiltinIntents, LogRetentionDays: retention,
+		CreatedAt: now, UpdatedAt: now,
 	}
 	v := Version{RepositoryUUID: r.UUID, Name: DefaultVersionName, IsDefault: true, CreatedAt: now}
 	if err := s.store.CreateRepository(ctx, &r, &v); err != nil {
@@ -81,6 +90,13 @@ func (s *Service) CreateRepository(ctx context.Context, in RepositoryInput) (Rep
 func checkThreshold(t float64) *sabia.Error {
 	if !(t >= 0 && t <= 1) { // also rejects NaN
 		return sabia.Errorf(sabia.EINVALID, "threshold %v is not between 0 and 1", t)
+	}
+	return nil
+}
+
+func checkRetention(days int) *sabia.Error {
+	if days < 0 || days > MaxLogRetentionDays {
+		return sabia.Errorf(sabia.EINVALID, "log_retention_days %d is not between 0 and %d", days, MaxLogRetentionDays)
 	}
 	return nil
 }
@@ -108,7 +124,7 @@ func page(offset, limit int) (int, int) {
 
 // UpdateRepository changes the fields set in u, validated as in
 // CreateRepository. Returns ENOTFOUND, EINVALID, or ECONFLICT when a
-// language to drop still has examples.
+// language to drop still has examples or test sentences.
 func (s *Service) UpdateRepository(ctx context.Context, uuid string, u RepositoryUpdate) (Repository, error) {
 	r, err := s.store.FindRepository(ctx, uuid)
 	if err != nil {
@@ -147,6 +163,12 @@ func (s *Service) UpdateRepository(ctx context.Context, uuid string, u Repositor
 	if u.BuiltinIntents != nil {
 		r.BuiltinIntents = *u.BuiltinIntents
 	}
+	if u.LogRetentionDays != nil {
+		if verr := checkRetention(*u.LogRetentionDays); verr != nil {
+			return Repository{}, verr
+		}
+		r.LogRetentionDays = *u.LogRetentionDays
+	}
 	for _, l := range old {
 		if r.HasLanguage(l) {
 			continue
@@ -157,6 +179,13 @@ func (s *Service) UpdateRepository(ctx context.Context, uuid string, u Repositor
 		}
 		if n > 0 {
 			return Repository{}, sabia.Errorf(sabia.ECONFLICT, "language %q still has %d examples; delete them before removing it", l, n)
+		}
+		_, n, err = s.store.ListTestSentences(ctx, TestSentenceFilter{RepositoryUUID: uuid, Language: l, Limit: 1})
+		if err != nil {
+			return Repository{}, fmt.Errorf("counting test sentences: %w", err)
+		}
+		if n > 0 {
+			return Repository{}, sabia.Errorf(sabia.ECONFLICT, "language %q still has %d test sentences; delete them before removing it", l, n)
 		}
 	}
 	r.UpdatedAt = s.clock()

@@ -22,8 +22,27 @@ import (
 // (trimmed, compared exactly) already exists in its version and language or
 // repeats an earlier item.
 func (s *Service) AddExamples(ctx context.Context, repoUUID string, in []ExampleInput) ([]Example, error) {
+	out, err := s.cleanBatch(ctx, repoUUID, whatExample, in)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	ptrs := make([]*Example, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	if err := s.store.CreateExamples(ctx, ptrs); err != nil {
+		return nil, fmt.Errorf("adding examples: %w", err)
+	}
+	return out, nil
+}
+
+// cleanBatch validates a batch of examples or test sentences (what names
+// them in messages) for the repository repoUUID, as AddExamples describes:
+// it resolves versions, checks the batch for repeated texts and stamps the
+// times. The Store checks texts against the stored ones.
+func (s *Service) cleanBatch(ctx context.Context, repoUUID, what string, in []ExampleInput) ([]Example, error) {
 	if len(in) > MaxBatch {
-		return nil, sabia.Errorf(sabia.ETOOLARGE, "%d examples, more than %d per call", len(in), MaxBatch)
+		return nil, sabia.Errorf(sabia.ETOOLARGE, "%d %ss, more than %d per call", len(in), what, MaxBatch)
 	}
 	r, err := s.store.FindRepository(ctx, repoUUID)
 	if err != nil {
@@ -41,14 +60,13 @@ func (s *Service) AddExamples(ctx context.Context, repoUUID string, in []Example
 	seen := map[key]int{}
 	now := s.clock()
 	out := make([]Example, len(in))
-	ptrs := make([]*Example, len(in))
 	for i, item := range in {
 		vid, ok := versions[item.VersionID]
 		if !ok {
 			v, err := s.FindVersion(ctx, repoUUID, item.VersionID)
 			if err != nil {
 				if sabia.ErrorCode(err) == sabia.ENOTFOUND {
-					return nil, sabia.Errorf(sabia.ENOTFOUND, "example %d: version %d not found", i, item.VersionID)
+					return nil, sabia.Errorf(sabia.ENOTFOUND, "%s %d: version %d not found", what, i, item.VersionID)
 				}
 				return nil, err
 			}
@@ -56,19 +74,15 @@ func (s *Service) AddExamples(ctx context.Context, repoUUID string, in []Example
 		}
 		e, verr := cleanExample(r, item.Text, item.Language, item.Intent, item.Entities)
 		if verr != nil {
-			return nil, prefixed(i, verr)
+			return nil, prefixed(what, i, verr)
 		}
 		k := key{vid, e.Language, e.Text}
 		if j, dup := seen[k]; dup {
-			return nil, sabia.Errorf(sabia.ECONFLICT, "example %d: text %q repeats example %d", i, e.Text, j)
+			return nil, sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q repeats %s %d", what, i, e.Text, what, j)
 		}
 		seen[k] = i
 		e.RepositoryUUID, e.VersionID, e.CreatedAt, e.UpdatedAt = repoUUID, vid, now, now
 		out[i] = e
-		ptrs[i] = &out[i]
-	}
-	if err := s.store.CreateExamples(ctx, ptrs); err != nil {
-		return nil, fmt.Errorf("adding examples: %w", err)
 	}
 	return out, nil
 }
@@ -117,9 +131,22 @@ func (s *Service) UpdateExample(ctx context.Context, repoUUID string, id int64, 
 	if err != nil {
 		return Example{}, err
 	}
-	r, err := s.store.FindRepository(ctx, repoUUID)
-	if err != nil {
+	if err := s.cleanUpdate(ctx, &e, u); err != nil {
 		return Example{}, err
+	}
+	if err := s.store.UpdateExample(ctx, &e); err != nil {
+		return Example{}, fmt.Errorf("updating example %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// cleanUpdate applies u to an example or test sentence e of its repository,
+// validated as in AddExamples (messages without a prefix), and stamps
+// UpdatedAt.
+func (s *Service) cleanUpdate(ctx context.Context, e *Example, u ExampleUpdate) error {
+	r, err := s.store.FindRepository(ctx, e.RepositoryUUID)
+	if err != nil {
+		return err
 	}
 	text, lang, intent, spans := e.Text, e.Language, e.Intent, e.Entities
 	if u.Text != nil {
@@ -136,13 +163,10 @@ func (s *Service) UpdateExample(ctx context.Context, repoUUID string, id int64, 
 	}
 	c, verr := cleanExample(r, text, lang, intent, spans)
 	if verr != nil {
-		return Example{}, verr
+		return verr
 	}
 	e.Text, e.Language, e.Intent, e.Entities, e.UpdatedAt = c.Text, c.Language, c.Intent, c.Entities, s.clock()
-	if err := s.store.UpdateExample(ctx, &e); err != nil {
-		return Example{}, fmt.Errorf("updating example %d: %w", id, err)
-	}
-	return e, nil
+	return nil
 }
 
 // DeleteExample deletes an example of the repository. Returns ENOTFOUND.

@@ -123,10 +123,11 @@ type Store interface {
 	// Returns ENOTFOUND if the version does not exist.
 	TestSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, error)
 
-	// SaveEvaluation inserts e with its report and results in one
-	// transaction, setting e.ID (the results' EvaluationID is ignored).
+	// SaveEvaluation inserts e with its report and results, all or none, in
+	// one transaction, setting e.ID (the results' EvaluationID is ignored).
 	// Returns ENOTFOUND if the version does not exist or e.ModelID, when not
-	// 0, is not a model of the repository.
+	// 0, is not a model of the repository; EINVALID if two results share an
+	// Index.
 	SaveEvaluation(ctx context.Context, e *Evaluation, report []byte, results []EvaluationResult) error
 	// FindEvaluation returns an evaluation and its report, ENOTFOUND if no
 	// evaluation has id.

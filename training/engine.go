@@ -33,13 +33,14 @@ type ParseRequest struct {
 
 // Parsed is the answer to a ParseRequest.
 type Parsed struct {
-	Prediction nlu.Prediction
-	Language   string
-	VersionID  int64
-	ModelID    int64
-	TrainedAt  time.Time
-	Threshold  float64
-	Duration   time.Duration
+	Prediction     nlu.Prediction
+	RepositoryUUID string
+	Language       string
+	VersionID      int64
+	ModelID        int64
+	TrainedAt      time.Time
+	Threshold      float64
+	Duration       time.Duration
 }
 
 // Detector adds built-in intents (human_handoff, opt_out) to a ranking when
@@ -122,6 +123,8 @@ func NewEngine(repos *repository.Service, q *Queue, cfg EngineConfig) *Engine {
 	}
 	if q != nil {
 		q.Handle(repository.JobTrain, e.runTrain)
+		q.Handle(repository.JobEvaluate, e.runEvaluate)
+		q.Handle(repository.JobCrossValidate, e.runEvaluate)
 	}
 	return e
 }
@@ -192,7 +195,10 @@ func (e *Engine) Resume(ctx context.Context) error {
 }
 
 func (e *Engine) enqueue(ctx context.Context, j repository.Job) error {
-	payload, _ := json.Marshal(trainPayload{RepositoryUUID: j.RepositoryUUID})
+	var payload []byte
+	if j.Kind == repository.JobTrain {
+		payload, _ = json.Marshal(trainPayload{RepositoryUUID: j.RepositoryUUID})
+	}
 	if err := e.queue.Enqueue(ctx, Job{ID: j.ID, Kind: j.Kind, Payload: payload}); err != nil {
 		return fmt.Errorf("enqueueing job %s: %w", j.ID, err)
 	}
@@ -447,7 +453,7 @@ func (e *Engine) Parse(ctx context.Context, req ParseRequest) (Parsed, error) {
 	if s.repo.BuiltinIntents && e.detector != nil {
 		p = withBuiltins(p, l.model, e.detector, req.Text, lang, thresholdOf(s.repo))
 	}
-	return Parsed{Prediction: p, Language: lang, VersionID: version, ModelID: l.id, TrainedAt: l.trainedAt,
+	return Parsed{Prediction: p, RepositoryUUID: req.RepositoryUUID, Language: lang, VersionID: version, ModelID: l.id, TrainedAt: l.trainedAt,
 		Threshold: s.repo.Threshold, Duration: time.Since(start)}, nil
 }
 

@@ -149,7 +149,20 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 		return fmt.Errorf("starting job queue: %w", err)
 	}
 
-	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors,
+	logs := training.NewBatchWriter(training.BatchConfig{Logger: log}, repos.InsertLogs)
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := logs.Close(closeCtx); err != nil {
+			log.Warn("flushing interaction logs", "err", err)
+		}
+	}()
+	go cleanLogs(ctx, repos, log)
+
+	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors, Logs: logs,
+		Stats: func() map[string]int64 {
+			return map[string]int64{"logs_written": logs.Written(), "logs_dropped": logs.Dropped(), "logs_failed": logs.Failed()}
+		},
 		Ready: func(ctx context.Context) error { return store.DB().PingContext(ctx) }}, repos, engine)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -181,4 +194,29 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// logCleanupInterval is how often logs past their repository's retention
+// are deleted.
+const logCleanupInterval = time.Hour
+
+// cleanLogs deletes interaction logs older than each repository's retention,
+// at start and then every logCleanupInterval, until ctx is done.
+func cleanLogs(ctx context.Context, repos *repository.Service, log *slog.Logger) {
+	t := time.NewTicker(logCleanupInterval)
+	defer t.Stop()
+	for {
+		n, err := repos.DeleteLogsOlderThanRetention(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("deleting old interaction logs", "err", err)
+		case n > 0:
+			log.Info("deleted interaction logs past retention", "logs", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/weni-ai/sabia"
@@ -14,269 +13,29 @@ import (
 	"github.com/weni-ai/sabia/repository"
 )
 
-const (
-	sqlInsertExample = `INSERT INTO examples
-    (repository_uuid, version_id, text, text_folded, language, intent, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	sqlInsertSpan    = `INSERT INTO example_entities (example_id, start_pos, end_pos, entity, grp) VALUES (?, ?, ?, ?, ?)`
-	sqlFindText      = `SELECT id FROM examples WHERE version_id = ? AND language = ? AND text = ? AND id <> ?`
-	sqlSelectSpans   = `SELECT example_id, start_pos, end_pos, entity, grp FROM example_entities`
-	sqlSelectExample = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, x.created_at, x.updated_at
-FROM examples x`
-)
-
 // CreateExamples implements repository.Store.
-func (s *Store) CreateExamples(ctx context.Context, examples []*repository.Example) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		ins, err := tx.PrepareContext(ctx, sqlInsertExample)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		find, err := tx.PrepareContext(ctx, sqlFindText)
-		if err != nil {
-			return err
-		}
-		defer find.Close()
-		spans, err := tx.PrepareContext(ctx, sqlInsertSpan)
-		if err != nil {
-			return err
-		}
-		defer spans.Close()
-
-		versions := map[int64]bool{}
-		touched := map[int64][]string{}
-		batch := map[int64]int{} // ID → index of the examples inserted here
-		for i, e := range examples {
-			if !versions[e.VersionID] {
-				var n int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM versions WHERE id = ?`, e.VersionID).Scan(&n); err != nil {
-					return err
-				}
-				if n == 0 {
-					return sabia.Errorf(sabia.ENOTFOUND, "example %d: version %d not found", i, e.VersionID)
-				}
-				versions[e.VersionID] = true
-			}
-			var other int64
-			err := find.QueryRowContext(ctx, e.VersionID, e.Language, e.Text, 0).Scan(&other)
-			switch {
-			case err == nil:
-				if j, ok := batch[other]; ok {
-					return sabia.Errorf(sabia.ECONFLICT, "example %d: text %q repeats example %d", i, e.Text, j)
-				}
-				return sabia.Errorf(sabia.ECONFLICT, "example %d: text %q already exists in %s (example %d)", i, e.Text, e.Language, other)
-			case !errors.Is(err, sql.ErrNoRows):
-				return fmt.Errorf("checking duplicates: %w", err)
-			}
-			res, err := ins.ExecContext(ctx, e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent,
-				fmtTime(e.CreatedAt), fmtTime(e.UpdatedAt))
-			if err != nil {
-				return fmt.Errorf("inserting example %d: %w", i, err)
-			}
-			if e.ID, err = res.LastInsertId(); err != nil {
-				return err
-			}
-			batch[e.ID] = i
-			if err := insertSpans(ctx, spans, e); err != nil {
-				return err
-			}
-			touched[e.VersionID] = append(touched[e.VersionID], e.Language)
-		}
-		for v, langs := range touched {
-			if err := bump(ctx, tx, v, langs...); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-func insertSpans(ctx context.Context, stmt *sql.Stmt, e *repository.Example) error {
-	if e.Entities == nil {
-		e.Entities = []nlu.Span{}
-	}
-	for _, sp := range e.Entities {
-		if _, err := stmt.ExecContext(ctx, e.ID, sp.Start, sp.End, sp.Entity, sp.Group); err != nil {
-			return fmt.Errorf("inserting entity of example %d: %w", e.ID, err)
-		}
-	}
-	return nil
-}
-
-func scanExample(row interface{ Scan(...any) error }) (repository.Example, error) {
-	var e repository.Example
-	err := row.Scan(&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Text, &e.Language, &e.Intent,
-		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
-	e.Entities = []nlu.Span{}
-	return e, err
-}
-
-// loadSpans returns the spans of the examples whose IDs the subquery (a
-// SELECT of one column) returns, by example and start.
-func loadSpans(ctx context.Context, tx *sql.Tx, subquery string, args ...any) (map[int64][]nlu.Span, error) {
-	rows, err := tx.QueryContext(ctx, sqlSelectSpans+` WHERE example_id IN (`+subquery+`) ORDER BY example_id, start_pos`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("loading entities: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64][]nlu.Span{}
-	for rows.Next() {
-		var id int64
-		var sp nlu.Span
-		if err := rows.Scan(&id, &sp.Start, &sp.End, &sp.Entity, &sp.Group); err != nil {
-			return nil, fmt.Errorf("loading entities: %w", err)
-		}
-		out[id] = append(out[id], sp)
-	}
-	return out, rows.Err()
+func (s *Store) CreateExamples(ctx context.Context, sentences []*repository.Example) error {
+	return examples.create(ctx, s, sentences)
 }
 
 // FindExample implements repository.Store.
 func (s *Store) FindExample(ctx context.Context, id int64) (repository.Example, error) {
-	var e repository.Example
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		e, err = scanExample(tx.QueryRowContext(ctx, sqlSelectExample+` WHERE x.id = ?`, id))
-		if err != nil {
-			return notFound(err, "example %d", id)
-		}
-		spans, err := loadSpans(ctx, tx, `?`, id)
-		if err != nil {
-			return err
-		}
-		if sp := spans[id]; sp != nil {
-			e.Entities = sp
-		}
-		return nil
-	})
-	return e, err
+	return examples.find(ctx, s, id)
 }
 
 // ListExamples implements repository.Store.
 func (s *Store) ListExamples(ctx context.Context, f repository.ExampleFilter) ([]repository.Example, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.RepositoryUUID != "" {
-		where, args = append(where, "x.repository_uuid = ?"), append(args, f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		where, args = append(where, "x.version_id = ?"), append(args, f.VersionID)
-	}
-	if f.Language != "" {
-		where, args = append(where, "x.language = ?"), append(args, f.Language)
-	}
-	if f.Intent != "" {
-		where, args = append(where, "x.intent = ?"), append(args, f.Intent)
-	}
-	if f.Entity != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM example_entities s WHERE s.example_id = x.id AND s.entity = ?)")
-		args = append(args, f.Entity)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where, args = append(where, `x.text_folded LIKE ? ESCAPE '\'`), append(args, likeContains(nlu.Fold(q)))
-	}
-	cond := " WHERE " + strings.Join(where, " AND ")
-	page := cond + " ORDER BY x.id" + limitOffset(f.Offset, f.Limit)
-	out := []repository.Example{}
-	var total int
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM examples x`+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, sqlSelectExample+page, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanExample(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			return nil
-		}
-		spans, err := loadSpans(ctx, tx, `SELECT x.id FROM examples x`+page, args...)
-		if err != nil {
-			return err
-		}
-		for i := range out {
-			if sp := spans[out[i].ID]; sp != nil {
-				out[i].Entities = sp
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("listing examples: %w", err)
-	}
-	return out, total, nil
-}
-
-// exampleKey returns the version and language of an example, ENOTFOUND.
-func exampleKey(ctx context.Context, tx *sql.Tx, id int64) (int64, string, error) {
-	var version int64
-	var lang string
-	err := tx.QueryRowContext(ctx, `SELECT version_id, language FROM examples WHERE id = ?`, id).Scan(&version, &lang)
-	if err != nil {
-		return 0, "", notFound(err, "example %d", id)
-	}
-	return version, lang, nil
+	return examples.list(ctx, s, f)
 }
 
 // UpdateExample implements repository.Store.
 func (s *Store) UpdateExample(ctx context.Context, e *repository.Example) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		version, oldLang, err := exampleKey(ctx, tx, e.ID)
-		if err != nil {
-			return err
-		}
-		var other int64
-		err = tx.QueryRowContext(ctx, sqlFindText, version, e.Language, e.Text, e.ID).Scan(&other)
-		switch {
-		case err == nil:
-			return sabia.Errorf(sabia.ECONFLICT, "text %q already exists in %s (example %d)", e.Text, e.Language, other)
-		case !errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("checking duplicates: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE examples SET text = ?, text_folded = ?, language = ?, intent = ?, updated_at = ?
-WHERE id = ?`, e.Text, nlu.Fold(e.Text), e.Language, e.Intent, fmtTime(e.UpdatedAt), e.ID)
-		if err != nil {
-			return fmt.Errorf("updating example: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM example_entities WHERE example_id = ?`, e.ID); err != nil {
-			return fmt.Errorf("updating example: %w", err)
-		}
-		stmt, err := tx.PrepareContext(ctx, sqlInsertSpan)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		if err := insertSpans(ctx, stmt, e); err != nil {
-			return err
-		}
-		e.VersionID = version
-		return bump(ctx, tx, version, oldLang, e.Language)
-	})
+	return examples.update(ctx, s, e)
 }
 
 // DeleteExample implements repository.Store.
 func (s *Store) DeleteExample(ctx context.Context, id int64) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		version, lang, err := exampleKey(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM examples WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("deleting example: %w", err)
-		}
-		return bump(ctx, tx, version, lang)
-	})
+	return examples.delete(ctx, s, id)
 }
 
 // ListIntents implements repository.Store.
@@ -520,28 +279,8 @@ func (s *Store) TrainingSet(ctx context.Context, versionID int64, lang string) (
 		if rev, err = revision(ctx, tx, versionID, lang); err != nil {
 			return err
 		}
-		sel := `SELECT id FROM examples WHERE version_id = ? AND language = ?`
-		spans, err := loadSpans(ctx, tx, sel, versionID, lang)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, text, intent FROM examples WHERE version_id = ? AND language = ? ORDER BY id`,
-			versionID, lang)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		out = []nlu.Example{}
-		for rows.Next() {
-			var id int64
-			var e nlu.Example
-			if err := rows.Scan(&id, &e.Text, &e.Intent); err != nil {
-				return err
-			}
-			e.Entities = spans[id]
-			out = append(out, e)
-		}
-		return rows.Err()
+		out, err = examples.set(ctx, tx, versionID, lang)
+		return err
 	})
 	if err != nil {
 		if sabia.ErrorCode(err) == sabia.EINTERNAL {

@@ -13,8 +13,9 @@ import (
 )
 
 const sqlInsertRepository = `INSERT INTO repositories
-    (uuid, name, name_folded, description, language, languages, threshold, builtin_intents, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    (uuid, name, name_folded, description, language, languages, threshold, builtin_intents, log_retention_days,
+    created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const sqlInsertVersion = `INSERT INTO versions (repository_uuid, name, is_default, created_at) VALUES (?, ?, ?, ?)`
 
@@ -26,7 +27,7 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, sqlInsertRepository, r.UUID, r.Name, nlu.Fold(r.Name), r.Description,
-			r.Language, string(langs), r.Threshold, r.BuiltinIntents, fmtTime(r.CreatedAt), fmtTime(r.UpdatedAt))
+			r.Language, string(langs), r.Threshold, r.BuiltinIntents, r.LogRetentionDays, fmtTime(r.CreatedAt), fmtTime(r.UpdatedAt))
 		if isUnique(err) {
 			return sabia.Errorf(sabia.ECONFLICT, "repository %q already exists", r.UUID)
 		}
@@ -44,13 +45,13 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 }
 
 const sqlSelectRepository = `SELECT uuid, name, description, language, languages, threshold, builtin_intents,
-    created_at, updated_at FROM repositories`
+    log_retention_days, created_at, updated_at FROM repositories`
 
 func scanRepository(row interface{ Scan(...any) error }) (repository.Repository, error) {
 	var r repository.Repository
 	var langs string
 	err := row.Scan(&r.UUID, &r.Name, &r.Description, &r.Language, &langs, &r.Threshold, &r.BuiltinIntents,
-		timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
+		&r.LogRetentionDays, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
 	if err != nil {
 		return r, err
 	}
@@ -116,7 +117,7 @@ func likeContains(s string) string {
 }
 
 const sqlUpdateRepository = `UPDATE repositories SET name = ?, name_folded = ?, description = ?, language = ?,
-    languages = ?, threshold = ?, builtin_intents = ?, updated_at = ? WHERE uuid = ?`
+    languages = ?, threshold = ?, builtin_intents = ?, log_retention_days = ?, updated_at = ? WHERE uuid = ?`
 
 // UpdateRepository implements repository.Store.
 func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) error {
@@ -126,7 +127,7 @@ func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) 
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, sqlUpdateRepository, r.Name, nlu.Fold(r.Name), r.Description, r.Language,
-			string(langs), r.Threshold, r.BuiltinIntents, fmtTime(r.UpdatedAt), r.UUID)
+			string(langs), r.Threshold, r.BuiltinIntents, r.LogRetentionDays, fmtTime(r.UpdatedAt), r.UUID)
 		if err != nil {
 			return fmt.Errorf("updating repository: %w", err)
 		}

@@ -16,6 +16,9 @@ import (
 	"github.com/weni-ai/sabia/repository/storetest"
 )
 
+// latestSchema is the number of the last migration.
+const latestSchema = 2
+
 func open(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), path)
@@ -79,8 +82,8 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 
 	s2 := open(t, path) // migrations already applied: a no-op
 	v, err := s2.SchemaVersion(ctx)
-	if err != nil || v != 1 {
-		t.Fatalf("SchemaVersion = %d, %v; want 1", v, err)
+	if err != nil || v != latestSchema {
+		t.Fatalf("SchemaVersion = %d, %v; want %d", v, err, latestSchema)
 	}
 	if _, err := s2.FindRepository(ctx, r.UUID); err != nil {
 		t.Fatalf("repository lost on reopen: %v", err)

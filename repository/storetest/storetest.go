@@ -43,6 +43,20 @@ func Run(t *testing.T, newStore func(t *testing.T) repository.Store) {
 		{"Tokens", testTokens},
 		{"Jobs", testJobs},
 		{"Models", testModels},
+		{"CreateTestSentences", testCreateTestSentences},
+		{"CreateTestSentencesAllOrNothing", testCreateTestSentencesAllOrNothing},
+		{"ListTestSentences", testListTestSentences},
+		{"UpdateTestSentence", testUpdateTestSentence},
+		{"DeleteTestSentence", testDeleteTestSentence},
+		{"TestSet", testTestSet},
+		{"SaveEvaluation", testSaveEvaluation},
+		{"ListEvaluations", testListEvaluations},
+		{"ListEvaluationResults", testListEvaluationResults},
+		{"DeleteEvaluation", testDeleteEvaluation},
+		{"InsertLogs", testInsertLogs},
+		{"InsertLogsBatch", testInsertLogsBatch},
+		{"ListLogs", testListLogs},
+		{"DeleteLogsBefore", testDeleteLogsBefore},
 		{"DeleteRepositoryCascades", testDeleteRepositoryCascades},
 		{"ConcurrentWrites", testConcurrentWrites},
 	}
@@ -73,7 +87,8 @@ func newRepo(t *testing.T, s repository.Store, uuid string, created time.Time, l
 	}
 	r := repository.Repository{
 		UUID: uuid, Name: "Atendimento " + uuid, Description: "bot de teste", Language: langs[0], Languages: langs,
-		Threshold: repository.DefaultThreshold, CreatedAt: created, UpdatedAt: created,
+		Threshold: repository.DefaultThreshold, LogRetentionDays: repository.DefaultLogRetentionDays,
+		CreatedAt: created, UpdatedAt: created,
 	}
 	v := repository.Version{Name: repository.DefaultVersionName, IsDefault: true, CreatedAt: created}
 	if err := s.CreateRepository(t.Context(), &r, &v); err != nil {
@@ -194,7 +209,7 @@ func testRepositories(t *testing.T, s repository.Store) {
 
 	upd := got
 	upd.Name, upd.Description, upd.Language, upd.Languages = "Clínica São José", "", "es", []string{"es", "en"}
-	upd.Threshold, upd.BuiltinIntents, upd.UpdatedAt = 0.55, true, at(5)
+	upd.Threshold, upd.BuiltinIntents, upd.LogRetentionDays, upd.UpdatedAt = 0.55, true, 0, at(5)
 	upd.CreatedAt = at(99) // not mutable
 	noErr(t, s.UpdateRepository(ctx, &upd))
 	got, err = s.FindRepository(ctx, "r1")
@@ -905,8 +920,19 @@ func testDeleteRepositoryCascades(t *testing.T, s repository.Store) {
 		j := repository.Job{ID: "job-" + x.repo.UUID, Kind: repository.JobTrain, RepositoryUUID: x.repo.UUID, VersionID: x.version.ID,
 			Language: "pt_br", Status: repository.JobSucceeded, ModelID: m.ID, CreatedAt: t0}
 		noErr(t, s.CreateJob(ctx, &j))
+		x.addTests(t, s, x.sentence("pt_br", "boleto", "manda o boleto", span(8, 14, "documento", "")))
+		ev := x.evaluation("pt_br", repository.EvaluationTestSet, m.ID, t0)
+		noErr(t, s.SaveEvaluation(ctx, ev, []byte(`{"intents":{}}`), []repository.EvaluationResult{
+			result(0, "manda o boleto", "boleto", "boleto", 0.9)}))
+		noErr(t, s.InsertLogs(ctx, []*repository.Log{x.log("pt_br", "boleto", "manda o boleto", 0.9, t0)}))
 	}
 	ex, _, err := s.ListExamples(ctx, repository.ExampleFilter{RepositoryUUID: "r1"})
+	noErr(t, err)
+	ts, _, err := s.ListTestSentences(ctx, repository.TestSentenceFilter{RepositoryUUID: "r1"})
+	noErr(t, err)
+	evs, _, err := s.ListEvaluations(ctx, repository.EvaluationFilter{RepositoryUUID: "r1"})
+	noErr(t, err)
+	logs, _, err := s.ListLogs(ctx, repository.LogFilter{RepositoryUUID: "r1"})
 	noErr(t, err)
 
 	noErr(t, s.DeleteRepository(ctx, "r1"))
@@ -929,6 +955,17 @@ func testDeleteRepositoryCascades(t *testing.T, s repository.Store) {
 	ents, err := s.ListEntities(ctx, f.version.ID, "")
 	noErr(t, err)
 	equal(t, "entities of r1", len(ents), 0)
+	_, err = s.FindTestSentence(ctx, ts[0].ID)
+	wantCode(t, err, sabia.ENOTFOUND, "")
+	equal(t, "test sentences of r1", countTests(t, s, repository.TestSentenceFilter{RepositoryUUID: "r1"}), 0)
+	_, _, err = s.FindEvaluation(ctx, evs[0].ID)
+	wantCode(t, err, sabia.ENOTFOUND, "")
+	_, n, err := s.ListEvaluationResults(ctx, repository.EvaluationResultFilter{EvaluationID: evs[0].ID})
+	noErr(t, err)
+	equal(t, "results of r1's evaluation", n, 0)
+	_, err = s.FindLog(ctx, logs[0].ID)
+	wantCode(t, err, sabia.ENOTFOUND, "")
+	equal(t, "logs of r1", countLogs(t, s, repository.LogFilter{RepositoryUUID: "r1"}), 0)
 
 	// The other repository is whole.
 	equal(t, "examples of r2", countExamples(t, s, repository.ExampleFilter{RepositoryUUID: "r2"}), 2)
@@ -940,6 +977,16 @@ func testDeleteRepositoryCascades(t *testing.T, s repository.Store) {
 		t.Fatal("job of r2 lost its model")
 	}
 	equal(t, "revision of r2", revision(t, s, keep.version.ID, "pt_br"), int64(1))
+	equal(t, "test sentences of r2", countTests(t, s, repository.TestSentenceFilter{RepositoryUUID: "r2"}), 1)
+	evs, _, err = s.ListEvaluations(ctx, repository.EvaluationFilter{RepositoryUUID: "r2"})
+	noErr(t, err)
+	if len(evs) != 1 || evs[0].ModelID == 0 {
+		t.Fatalf("evaluations of r2 = %+v, want one with its model", evs)
+	}
+	_, n, err = s.ListEvaluationResults(ctx, repository.EvaluationResultFilter{EvaluationID: evs[0].ID})
+	noErr(t, err)
+	equal(t, "results of r2's evaluation", n, 1)
+	equal(t, "logs of r2", countLogs(t, s, repository.LogFilter{RepositoryUUID: "r2"}), 1)
 }
 
 // testConcurrentWrites checks that writers queue rather than fail: eight

@@ -1,0 +1,4 @@
+package sqlite
+
+// LogDeleteChunk exposes logDeleteChunk to the tests.
+const LogDeleteChunk = logDeleteChunk

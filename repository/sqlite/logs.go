@@ -1,0 +1,251 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+)
+
+// logDeleteChunk is how many logs DeleteLogsBefore deletes per transaction:
+// a few tens of milliseconds of write lock, so that the log writer and
+// other writers wait briefly between chunks instead of for the whole purge.
+const logDeleteChunk = 5000
+
+const (
+	sqlInsertLog = `INSERT INTO logs (repository_uuid, version_id, language, text, text_folded, intent, confidence,
+    ranking, entities, out_of_scope, model_id, token_id, user_agent, route, duration_us, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlLogVersion = `SELECT COUNT(*) FROM versions WHERE id = ? AND repository_uuid = ?`
+	sqlSelectLog  = `SELECT id, repository_uuid, version_id, language, text, intent, confidence, ranking, entities,
+    out_of_scope, model_id, token_id, user_agent, route, duration_us, created_at FROM logs`
+)
+
+// logRow is a log with its derived columns, computed before the write
+// transaction starts so that the lock is held only for the inserts.
+type logRow struct {
+	log      *repository.Log
+	folded   string
+	ranking  string
+	entities string
+}
+
+// jsonArray encodes v as a JSON array, "[]" when empty.
+func jsonArray[T any](v []T) (string, error) {
+	if len(v) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// InsertLogs implements repository.Store: one transaction and one prepared
+// statement for the batch. Whether each (repository, version) of the batch
+// still exists is asked once per pair, not per log.
+func (s *Store) InsertLogs(ctx context.Context, logs []*repository.Log) error {
+	if len(logs) == 0 {
+		return nil
+	}
+	rows := make([]logRow, len(logs))
+	for i, l := range logs {
+		ranking, err := jsonArray(l.Ranking)
+		if err != nil {
+			return fmt.Errorf("encoding ranking of log %d: %w", i, err)
+		}
+		entities, err := jsonArray(l.Entities)
+		if err != nil {
+			return fmt.Errorf("encoding entities of log %d: %w", i, err)
+		}
+		rows[i] = logRow{l, nlu.Fold(l.Text), ranking, entities}
+	}
+	type scope struct {
+		repo    string
+		version int64
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		exists := map[scope]bool{}
+		keep := rows[:0:0]
+		for _, r := range rows {
+			l := r.log
+			sc := scope{l.RepositoryUUID, l.VersionID}
+			ok, known := exists[sc]
+			if !known {
+				var n int
+				if err := tx.QueryRowContext(ctx, sqlLogVersion, l.VersionID, l.RepositoryUUID).Scan(&n); err != nil {
+					return fmt.Errorf("finding version %d: %w", l.VersionID, err)
+				}
+				ok = n > 0
+				exists[sc] = ok
+			}
+			if !ok {
+				l.ID = 0
+				continue
+			}
+			keep = append(keep, r)
+		}
+		var next int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM logs`).Scan(&next); err != nil {
+			return err
+		}
+		stmts := map[int]*sql.Stmt{}
+		defer func() {
+			for _, st := range stmts {
+				st.Close()
+			}
+		}()
+		for len(keep) > 0 {
+			n := min(len(keep), logInsertRows)
+			st := stmts[n]
+			if st == nil {
+				var err error
+				if st, err = tx.PrepareContext(ctx, sqlInsertLogs+strings.Repeat(", "+sqlLogValues, n-1)); err != nil {
+					return err
+				}
+				stmts[n] = st
+			}
+			args := make([]any, 0, n*17)
+			for _, r := range keep[:n] {
+				l := r.log
+				next++
+				l.ID = next
+				args = append(args, l.ID, l.RepositoryUUID, l.VersionID, l.Language, l.Text, r.folded, l.Intent,
+					l.Confidence, r.ranking, r.entities, l.OutOfScope, l.ModelID, l.TokenID, l.UserAgent, l.Route,
+					l.DurationUS, fmtTime(l.CreatedAt))
+			}
+			if _, err := st.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("inserting logs: %w", err)
+			}
+			keep = keep[n:]
+		}
+		return nil
+	})
+}
+
+const logInsertRows = 50
+const sqlInsertLogs = `INSERT INTO logs (id, repository_uuid, version_id, language, text, text_folded, intent, confidence,
+    ranking, entities, out_of_scope, model_id, token_id, user_agent, route, duration_us, created_at) VALUES ` + sqlLogValues
+const sqlLogValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func scanLog(row interface{ Scan(...any) error }) (repository.Log, error) {
+	var l repository.Log
+	var ranking, entities string
+	err := row.Scan(&l.ID, &l.RepositoryUUID, &l.VersionID, &l.Language, &l.Text, &l.Intent, &l.Confidence,
+		&ranking, &entities, &l.OutOfScope, &l.ModelID, &l.TokenID, &l.UserAgent, &l.Route, &l.DurationUS,
+		timeCol{&l.CreatedAt})
+	if err != nil {
+		return l, err
+	}
+	l.Ranking, l.Entities = []nlu.Scored{}, []nlu.Entity{}
+	if err := json.Unmarshal([]byte(ranking), &l.Ranking); err != nil {
+		return l, fmt.Errorf("log %d ranking: %w", l.ID, err)
+	}
+	if err := json.Unmarshal([]byte(entities), &l.Entities); err != nil {
+		return l, fmt.Errorf("log %d entities: %w", l.ID, err)
+	}
+	return l, nil
+}
+
+// FindLog implements repository.Store.
+func (s *Store) FindLog(ctx context.Context, id int64) (repository.Log, error) {
+	l, err := scanLog(s.db.QueryRowContext(ctx, sqlSelectLog+` WHERE id = ?`, id))
+	if err != nil {
+		return repository.Log{}, notFound(err, "log %d", id)
+	}
+	return l, nil
+}
+
+// ListLogs implements repository.Store.
+func (s *Store) ListLogs(ctx context.Context, f repository.LogFilter) ([]repository.Log, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, arg any) { where, args = append(where, cond), append(args, arg) }
+	if f.RepositoryUUID != "" {
+		add("repository_uuid = ?", f.RepositoryUUID)
+	}
+	if f.VersionID != 0 {
+		add("version_id = ?", f.VersionID)
+	}
+	if f.Language != "" {
+		add("language = ?", f.Language)
+	}
+	if f.Intent != "" {
+		add("intent = ?", f.Intent)
+	}
+	if f.MinConfidence != nil {
+		add("confidence >= ?", *f.MinConfidence)
+	}
+	if f.MaxConfidence != nil {
+		add("confidence <= ?", *f.MaxConfidence)
+	}
+	if f.From != nil {
+		add("created_at >= ?", fmtTime(*f.From))
+	}
+	if f.To != nil {
+		add("created_at < ?", fmtTime(*f.To))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		add(`text_folded LIKE ? ESCAPE '\'`, likeContains(nlu.Fold(q)))
+	}
+	if f.OutOfScope != nil {
+		add("out_of_scope = ?", *f.OutOfScope)
+	}
+	cond := " WHERE " + strings.Join(where, " AND ")
+	out := []repository.Log{}
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM logs`+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, sqlSelectLog+cond+` ORDER BY created_at DESC, id DESC`+
+			limitOffset(f.Offset, f.Limit), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanLog(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing logs: %w", err)
+	}
+	return out, total, nil
+}
+
+// DeleteLogsBefore implements repository.Store, logDeleteChunk logs per
+// transaction.
+func (s *Store) DeleteLogsBefore(ctx context.Context, repoUUID string, before time.Time) (int64, error) {
+	sel, args := `SELECT id FROM logs WHERE created_at < ?`, []any{fmtTime(before)}
+	if repoUUID != "" {
+		sel, args = `SELECT id FROM logs WHERE repository_uuid = ? AND created_at < ?`, []any{repoUUID, fmtTime(before)}
+	}
+	del := fmt.Sprintf(`DELETE FROM logs WHERE id IN (%s LIMIT %d)`, sel, logDeleteChunk)
+	var total int64
+	for {
+		var n int64
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, del, args...)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("deleting logs: %w", err)
+		}
+		total += n
+		if n < logDeleteChunk {
+			return total, nil
+		}
+	}
+}

@@ -1,0 +1,338 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+)
+
+// sentenceTable is one table of labelled sentences with its table of entity
+// spans: examples, which train models, and test sentences, which evaluate
+// them. The two have the same columns and rules, so one implementation
+// serves both; only changes to examples bump the dataset revision. Queries
+// name the tables with {table}, {spans} and {fk} (the spans' column that
+// references the sentence), which q fills in.
+type sentenceTable struct {
+	what    string // "example" or "test sentence", in messages
+	revised bool   // changes bump dataset_revisions
+	names   *strings.Replacer
+}
+
+var (
+	examples      = newSentenceTable("example", "examples", "example_entities", "example_id", true)
+	testSentences = newSentenceTable("test sentence", "test_sentences", "test_sentence_entities", "test_sentence_id", false)
+)
+
+func newSentenceTable(what, table, spans, fk string, revised bool) *sentenceTable {
+	return &sentenceTable{what: what, revised: revised,
+		names: strings.NewReplacer("{table}", table, "{spans}", spans, "{fk}", fk)}
+}
+
+// q returns query with the table names filled in.
+func (t *sentenceTable) q(query string) string { return t.names.Replace(query) }
+
+const (
+	sqlInsertSentence = `INSERT INTO {table}
+    (repository_uuid, version_id, text, text_folded, language, intent, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlInsertSpan     = `INSERT INTO {spans} ({fk}, start_pos, end_pos, entity, grp) VALUES (?, ?, ?, ?, ?)`
+	sqlFindText       = `SELECT id FROM {table} WHERE version_id = ? AND language = ? AND text = ? AND id <> ?`
+	sqlSelectSpans    = `SELECT {fk}, start_pos, end_pos, entity, grp FROM {spans}`
+	sqlSelectSentence = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, x.created_at, x.updated_at
+FROM {table} x`
+	sqlUpdateSentence = `UPDATE {table} SET text = ?, text_folded = ?, language = ?, intent = ?, updated_at = ? WHERE id = ?`
+	sqlSentenceKey    = `SELECT version_id, language FROM {table} WHERE id = ?`
+	sqlSentenceSet    = `SELECT id, text, intent FROM {table} WHERE version_id = ? AND language = ? ORDER BY id`
+	sqlSentenceSetIDs = `SELECT id FROM {table} WHERE version_id = ? AND language = ?`
+)
+
+// create inserts sentences, all or none (see Store.CreateExamples).
+func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repository.Example) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, t.q(sqlInsertSentence))
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		find, err := tx.PrepareContext(ctx, t.q(sqlFindText))
+		if err != nil {
+			return err
+		}
+		defer find.Close()
+		spans, err := tx.PrepareContext(ctx, t.q(sqlInsertSpan))
+		if err != nil {
+			return err
+		}
+		defer spans.Close()
+
+		versions := map[int64]bool{}
+		touched := map[int64][]string{}
+		batch := map[int64]int{} // ID → index of the sentences inserted here
+		for i, e := range sentences {
+			if !versions[e.VersionID] {
+				if err := versionExists(ctx, tx, e.VersionID); err != nil {
+					if sabia.ErrorCode(err) == sabia.ENOTFOUND {
+						return sabia.Errorf(sabia.ENOTFOUND, "%s %d: version %d not found", t.what, i, e.VersionID)
+					}
+					return err
+				}
+				versions[e.VersionID] = true
+			}
+			var other int64
+			err := find.QueryRowContext(ctx, e.VersionID, e.Language, e.Text, 0).Scan(&other)
+			switch {
+			case err == nil:
+				if j, ok := batch[other]; ok {
+					return sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q repeats %s %d", t.what, i, e.Text, t.what, j)
+				}
+				return sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q already exists in %s (%s %d)", t.what, i, e.Text, e.Language, t.what, other)
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("checking duplicates: %w", err)
+			}
+			res, err := ins.ExecContext(ctx, e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent,
+				fmtTime(e.CreatedAt), fmtTime(e.UpdatedAt))
+			if err != nil {
+				return fmt.Errorf("inserting %s %d: %w", t.what, i, err)
+			}
+			if e.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			batch[e.ID] = i
+			if err := t.insertSpans(ctx, spans, e); err != nil {
+				return err
+			}
+			touched[e.VersionID] = append(touched[e.VersionID], e.Language)
+		}
+		if !t.revised {
+			return nil
+		}
+		for v, langs := range touched {
+			if err := bump(ctx, tx, v, langs...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (t *sentenceTable) insertSpans(ctx context.Context, stmt *sql.Stmt, e *repository.Example) error {
+	if e.Entities == nil {
+		e.Entities = []nlu.Span{}
+	}
+	for _, sp := range e.Entities {
+		if _, err := stmt.ExecContext(ctx, e.ID, sp.Start, sp.End, sp.Entity, sp.Group); err != nil {
+			return fmt.Errorf("inserting entity of %s %d: %w", t.what, e.ID, err)
+		}
+	}
+	return nil
+}
+
+func scanSentence(row interface{ Scan(...any) error }) (repository.Example, error) {
+	var e repository.Example
+	err := row.Scan(&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Text, &e.Language, &e.Intent,
+		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
+	e.Entities = []nlu.Span{}
+	return e, err
+}
+
+// loadSpans returns the spans of the sentences whose IDs the subquery (a
+// SELECT of one column) returns, by sentence and start.
+func (t *sentenceTable) loadSpans(ctx context.Context, tx *sql.Tx, subquery string, args ...any) (map[int64][]nlu.Span, error) {
+	rows, err := tx.QueryContext(ctx, t.q(sqlSelectSpans+` WHERE {fk} IN (`+subquery+`) ORDER BY {fk}, start_pos`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("loading entities: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]nlu.Span{}
+	for rows.Next() {
+		var id int64
+		var sp nlu.Span
+		if err := rows.Scan(&id, &sp.Start, &sp.End, &sp.Entity, &sp.Group); err != nil {
+			return nil, fmt.Errorf("loading entities: %w", err)
+		}
+		out[id] = append(out[id], sp)
+	}
+	return out, rows.Err()
+}
+
+// find returns one sentence, ENOTFOUND.
+func (t *sentenceTable) find(ctx context.Context, s *Store, id int64) (repository.Example, error) {
+	var e repository.Example
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		e, err = scanSentence(tx.QueryRowContext(ctx, t.q(sqlSelectSentence+` WHERE x.id = ?`), id))
+		if err != nil {
+			return notFound(err, t.what+" %d", id)
+		}
+		spans, err := t.loadSpans(ctx, tx, `?`, id)
+		if err != nil {
+			return err
+		}
+		if sp := spans[id]; sp != nil {
+			e.Entities = sp
+		}
+		return nil
+	})
+	return e, err
+}
+
+// list returns the matching sentences by ID and how many match.
+func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.ExampleFilter) ([]repository.Example, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.RepositoryUUID != "" {
+		where, args = append(where, "x.repository_uuid = ?"), append(args, f.RepositoryUUID)
+	}
+	if f.VersionID != 0 {
+		where, args = append(where, "x.version_id = ?"), append(args, f.VersionID)
+	}
+	if f.Language != "" {
+		where, args = append(where, "x.language = ?"), append(args, f.Language)
+	}
+	if f.Intent != "" {
+		where, args = append(where, "x.intent = ?"), append(args, f.Intent)
+	}
+	if f.Entity != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM {spans} s WHERE s.{fk} = x.id AND s.entity = ?)")
+		args = append(args, f.Entity)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where, args = append(where, `x.text_folded LIKE ? ESCAPE '\'`), append(args, likeContains(nlu.Fold(q)))
+	}
+	cond := " WHERE " + strings.Join(where, " AND ")
+	page := cond + " ORDER BY x.id" + limitOffset(f.Offset, f.Limit)
+	out := []repository.Example{}
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, t.q(`SELECT COUNT(*) FROM {table} x`+cond), args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, t.q(sqlSelectSentence+page), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanSentence(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		spans, err := t.loadSpans(ctx, tx, t.q(`SELECT x.id FROM {table} x`+page), args...)
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			if sp := spans[out[i].ID]; sp != nil {
+				out[i].Entities = sp
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing %ss: %w", t.what, err)
+	}
+	return out, total, nil
+}
+
+// key returns the version and language of a sentence, ENOTFOUND.
+func (t *sentenceTable) key(ctx context.Context, tx *sql.Tx, id int64) (int64, string, error) {
+	var version int64
+	var lang string
+	if err := tx.QueryRowContext(ctx, t.q(sqlSentenceKey), id).Scan(&version, &lang); err != nil {
+		return 0, "", notFound(err, t.what+" %d", id)
+	}
+	return version, lang, nil
+}
+
+// update overwrites a sentence (see Store.UpdateExample).
+func (t *sentenceTable) update(ctx context.Context, s *Store, e *repository.Example) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		version, oldLang, err := t.key(ctx, tx, e.ID)
+		if err != nil {
+			return err
+		}
+		var other int64
+		err = tx.QueryRowContext(ctx, t.q(sqlFindText), version, e.Language, e.Text, e.ID).Scan(&other)
+		switch {
+		case err == nil:
+			return sabia.Errorf(sabia.ECONFLICT, "text %q already exists in %s (%s %d)", e.Text, e.Language, t.what, other)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("checking duplicates: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, t.q(sqlUpdateSentence), e.Text, nlu.Fold(e.Text), e.Language, e.Intent, fmtTime(e.UpdatedAt), e.ID)
+		if err != nil {
+			return fmt.Errorf("updating %s: %w", t.what, err)
+		}
+		if _, err := tx.ExecContext(ctx, t.q(`DELETE FROM {spans} WHERE {fk} = ?`), e.ID); err != nil {
+			return fmt.Errorf("updating %s: %w", t.what, err)
+		}
+		stmt, err := tx.PrepareContext(ctx, t.q(sqlInsertSpan))
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		if err := t.insertSpans(ctx, stmt, e); err != nil {
+			return err
+		}
+		e.VersionID = version
+		if !t.revised {
+			return nil
+		}
+		return bump(ctx, tx, version, oldLang, e.Language)
+	})
+}
+
+// delete deletes a sentence with its spans, ENOTFOUND.
+func (t *sentenceTable) delete(ctx context.Context, s *Store, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		version, lang, err := t.key(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, t.q(`DELETE FROM {table} WHERE id = ?`), id); err != nil {
+			return fmt.Errorf("deleting %s: %w", t.what, err)
+		}
+		if !t.revised {
+			return nil
+		}
+		return bump(ctx, tx, version, lang)
+	})
+}
+
+// set returns the sentences of a version and language by ID, as the nlu
+// package takes them, reading in tx.
+func (t *sentenceTable) set(ctx context.Context, tx *sql.Tx, versionID int64, lang string) ([]nlu.Example, error) {
+	spans, err := t.loadSpans(ctx, tx, t.q(sqlSentenceSetIDs), versionID, lang)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, t.q(sqlSentenceSet), versionID, lang)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []nlu.Example{}
+	for rows.Next() {
+		var id int64
+		var e nlu.Example
+		if err := rows.Scan(&id, &e.Text, &e.Intent); err != nil {
+			return nil, err
+		}
+		e.Entities = spans[id]
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
