@@ -94,6 +94,7 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.testSentenceRoutes()
 	s.evaluationRoutes()
 	s.logRoutes()
+	s.statusRoutes()
 	var doc []byte
 	s.handle(route{Method: http.MethodGet, Pattern: "/openapi.json", Summary: "This OpenAPI 3.1 document", Tag: "meta", Auth: authNone},
 		func(w http.ResponseWriter, _ *http.Request) {

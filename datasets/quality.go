@@ -215,12 +215,16 @@ func (a *analysis) examplesComponent() Component {
 	weak /= float64(nWeak)
 	c.Score = (all + weak) / 2
 	small, large := a.extremes()
+	weakest := fmt.Sprintf("%d intents average", nWeak)
+	if nWeak == 1 {
+		weakest = "intent scores"
+	}
 	median := a.perIntent[byCount[k/2]]
 	if k%2 == 0 {
 		median = (a.perIntent[byCount[k/2-1]] + a.perIntent[byCount[k/2]]) / 2
 	}
-	c.Explanation = fmt.Sprintf("Intents have %d (%s) to %d (%s) examples, median %d. Each intent scores 100·ln n / ln %d (72 at 10, 100 at %d or more); the average is %.0f and the weakest %s average %.0f, and the score is the mean of the two.",
-		a.perIntent[small], quoteName(small), a.perIntent[large], quoteName(large), median, saturationExamples, saturationExamples, all, plural(nWeak, "intent", "intents"), weak)
+	c.Explanation = fmt.Sprintf("Intents have %d (%s) to %d (%s) examples, median %d. Each intent scores 100·ln n / ln %d (72 at 10, 100 at %d or more); the average is %.0f, the weakest %s %.0f, and the score is the mean of the two.",
+		a.perIntent[small], quoteName(small), a.perIntent[large], quoteName(large), median, saturationExamples, saturationExamples, all, weakest, weak)
 	if c.Score < strongScore {
 		target := recommendedExamples
 		if a.perIntent[byCount[0]] >= recommendedExamples {
@@ -299,8 +303,8 @@ func (a *analysis) testCoverageComponent(tests []nlu.Example) Component {
 	wantTests := int(math.Ceil(TestShare * float64(len(a.exs))))
 	volume := min(1, ratio(float64(len(tests)), TestShare*float64(len(a.exs))))
 	c.Score = 50*intentShare + 50*volume
-	c.Explanation = fmt.Sprintf("%d of %d intents have at least %d test sentences; the %s are %.0f%% of the %s (%.0f%% wanted). Half the score is each.",
-		covered, k, MinTestsPerIntent, plural(len(tests), "test sentence", "test sentences"), 100*ratio(float64(len(tests)), float64(len(a.exs))), plural(len(a.exs), "example", "examples"), 100*TestShare)
+	c.Explanation = fmt.Sprintf("Intents with at least %d test sentences: %d of %d; the %s are %.0f%% of the %s (%.0f%% wanted). Half the score is each.",
+		MinTestsPerIntent, covered, k, plural(len(tests), "test sentence", "test sentences"), 100*ratio(float64(len(tests)), float64(len(a.exs))), plural(len(a.exs), "example", "examples"), 100*TestShare)
 	if c.Score < strongScore {
 		var parts []string
 		if len(short) > 0 {
@@ -308,7 +312,7 @@ func (a *analysis) testCoverageComponent(tests []nlu.Example) Component {
 			for _, it := range short {
 				byCount[it] = perIntent[it]
 			}
-			parts = append(parts, fmt.Sprintf("test sentences to %s (%d each wanted)", countsPhrase(short, byCount, 5), MinTestsPerIntent))
+			parts = append(parts, fmt.Sprintf("test sentences to %s, to reach %d each", namesCounts(short, byCount, 5), MinTestsPerIntent))
 		}
 		if len(tests) < wantTests {
 			parts = append(parts, fmt.Sprintf("%d more test sentences overall to reach %d", wantTests-len(tests), wantTests))
@@ -388,4 +392,12 @@ func (a *analysis) duplicatesComponent() Component {
 		c.Suggestion = fmt.Sprintf("Keep each sentence under one intent, starting with: %s.", sample)
 	}
 	return c
+}
+
+// ratio returns n/d, 0 when d is 0.
+func ratio(n, d float64) float64 {
+	if d == 0 || math.IsNaN(d) {
+		return 0
+	}
+	return n / d
 }

@@ -153,7 +153,7 @@ func TestQualityBalance(t *testing.T) {
 
 func TestQualityTestCoverage(t *testing.T) {
 	none := component(t, Quality(intentData(map[string]int{"a": 10, "b": 10}, 0)), ComponentTestCoverage)
-	if none.Score != 0 || !strings.Contains(none.Suggestion, "'a' and 'b' have 0") || !strings.Contains(none.Suggestion, "4 more test sentences overall") {
+	if none.Score != 0 || !strings.Contains(none.Suggestion, "'a' (0) and 'b' (0)") || !strings.Contains(none.Suggestion, "4 more test sentences overall") {
 		t.Errorf("no tests: %+v", none)
 	}
 	// every intent has 3 tests, but 6 tests are 15% of 40 examples

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 
@@ -353,8 +352,8 @@ func (a *analysis) findNear() {
 	}
 	keep := func(i, j int) bool { return crossIntent(a.sentences[i], a.sentences[j]) }
 	budget := similarityBudget
-	pj, okJ := similarSets(words, simJaccard, NearDuplicateJaccard, keep, &budget)
-	pc, okC := similarSets(grams, simCosine, NearDuplicateCosine, keep, &budget)
+	pj, okJ := similarSets(words, simJaccard, NearDuplicateJaccard, keep, &budget, maxNearPairs)
+	pc, okC := similarSets(grams, simCosine, NearDuplicateCosine, keep, &budget, maxNearPairs-len(pj))
 	a.complete = okJ && okC
 	all := sortPairs(append(pj, pc...))
 	for i, p := range all {
@@ -534,14 +533,19 @@ func (a *analysis) duplicateIssues() []Issue {
 	var out []Issue
 	for _, k := range sortedKeys(groups) {
 		intents := strings.Split(k, "\x00")
-		var texts []string
+		var shown, texts []string
 		for _, s := range groups[k] {
-			texts = append(texts, a.exs[a.sentences[s].examples[0]].Text)
+			shown = append(shown, a.exs[a.sentences[s].examples[0]].Text)
+			for _, e := range a.sentences[s].examples {
+				if !slices.Contains(texts, a.exs[e].Text) {
+					texts = append(texts, a.exs[e].Text)
+				}
+			}
 		}
 		out = append(out, Issue{
 			Code: CodeDuplicateAcross,
 			Message: fmt.Sprintf("%s under %s (ignoring case, accents and punctuation): %s. Keep each sentence under one intent.",
-				plural(len(texts), "sentence appears", "sentences appear"), namesPhrase(intents, 5), quoteTexts(texts, 3)),
+				plural(len(shown), "sentence appears", "sentences appear"), namesPhrase(intents, 5), quoteTexts(shown, 3)),
 			Intents:  intents,
 			Examples: capTexts(texts),
 		})
@@ -801,8 +805,8 @@ func testIssues(a *analysis, tests []nlu.Example) []Issue {
 		names := sortedKeys(unknown)
 		out = append(out, Issue{
 			Code: CodeTestUnknownIntent,
-			Message: fmt.Sprintf("%s intents no example has: %s. Add examples of them or correct the test sentences.",
-				plural(len(unknownTexts), "test sentence expects", "test sentences expect"), countsPhrase(names, unknown, 5)),
+			Message: fmt.Sprintf("%s an intent no example has: %s. Add examples of these intents or correct the test sentences.",
+				plural(len(unknownTexts), "test sentence expects", "test sentences expect"), namesCounts(names, unknown, 5)),
 			Intents:  names,
 			Examples: capTexts(unknownTexts),
 		})
@@ -885,6 +889,15 @@ func countsPhrase(names []string, count map[string]int, limit int) string {
 	return joinAnd(parts, len(names)-shown)
 }
 
+// namesCounts quotes names with their counts: "'a' (0), 'b' (1) and 2 more".
+func namesCounts(names []string, count map[string]int, limit int) string {
+	q := make([]string, 0, min(len(names), limit))
+	for _, n := range names[:min(len(names), limit)] {
+		q = append(q, fmt.Sprintf("%s (%d)", quoteName(n), count[n]))
+	}
+	return joinAnd(q, len(names)-len(q))
+}
+
 // quoteTexts quotes up to limit texts: `"a", "b" and 3 more`.
 func quoteTexts(texts []string, limit int) string {
 	q := make([]string, 0, min(len(texts), limit))
@@ -913,12 +926,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// ratio returns n/d, 0 when d is 0.
-func ratio(n, d float64) float64 {
-	if d == 0 || math.IsNaN(d) {
-		return 0
-	}
-	return n / d
 }

@@ -456,7 +456,7 @@ func TestSimilarSetsExact(t *testing.T) {
 	for _, m := range []simMeasure{simJaccard, simCosine} {
 		for _, th := range []float64{0.5, 0.8, 0.9, 1} {
 			budget := similarityBudget
-			got, done := similarSets(sets, m, th, keep, &budget)
+			got, done := similarSets(sets, m, th, keep, &budget, len(sets)*len(sets))
 			if !done {
 				t.Fatal("budget exhausted")
 			}
@@ -495,7 +495,7 @@ func TestSimilarSetsBudget(t *testing.T) {
 		sets[i] = []int32{0, 1, 2}
 	}
 	budget := 1000
-	_, done := similarSets(sets, simJaccard, 0.8, func(i, j int) bool { return true }, &budget)
+	_, done := similarSets(sets, simJaccard, 0.8, func(i, j int) bool { return true }, &budget, len(sets)*len(sets))
 	if done {
 		t.Fatal("finished within a budget too small for 4.5 million pairs")
 	}

@@ -176,8 +176,9 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 		progress(0.1 + 0.85*float64(done)/float64(steps))
 	}
 	var cvCent []float64
+	var warm [][]float32
 	if needCV {
-		cvScores, cvCent, cvLabel, err = crossValidate(ctx, xs, label, nc, dim, cfg, workers, tick)
+		cvScores, cvCent, cvLabel, warm, err = crossValidate(ctx, xs, label, nc, dim, cfg, workers, tick)
 		if err != nil {
 			<-taggerDone
 			return nil, err
@@ -187,7 +188,7 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 			cvScores[i] += m.centroid * c
 		}
 	}
-	res, err := trainOvR(ctx, xs, label, nc, dim, cfg.C, cfg.Iterations, svmTolerance, cfg.Seed, workers, tick)
+	res, err := trainOvR(ctx, xs, label, nc, dim, cfg.C, cfg.Iterations, svmTolerance, cfg.Seed, workers, warm, false, tick)
 	<-taggerDone
 	if err != nil {
 		return nil, err
@@ -228,8 +229,10 @@ func cvFoldCount(n int) int {
 // training folds (both row-major, nc per example) with their labels. Folds
 // are stratified by class: the k-th example of a class goes to fold
 // k mod cvFolds. The fold models are only scored, never kept, so they are
-// trained with the looser cvTolerance and at most cvIterations passes.
-func crossValidate(ctx context.Context, xs []sparse, label []int, nc, dim int, cfg Config, workers int, tick func()) (scores, cents []float64, labels []int, err error) {
+// trained with the looser cvTolerance and at most cvIterations passes. The
+// dual variables of the first fold's model are returned (per class, over all
+// examples, 0 for the held-out ones) to warm-start the final model.
+func crossValidate(ctx context.Context, xs []sparse, label []int, nc, dim int, cfg Config, workers int, tick func()) (scores, cents []float64, labels []int, warm [][]float32, err error) {
 	fold := make([]int, len(xs))
 	seen := make([]int, nc)
 	for i, l := range label {
@@ -253,9 +256,25 @@ func crossValidate(ctx context.Context, xs []sparse, label []int, nc, dim int, c
 			continue
 		}
 		// A class absent from the training folds keeps zero weights.
-		res, err := trainOvR(ctx, trX, trL, nc, dim, cfg.C, min(cfg.Iterations, cvIterations), cvTolerance, cfg.Seed+int64(k)+1, workers, tick)
+		res, err := trainOvR(ctx, trX, trL, nc, dim, cfg.C, min(cfg.Iterations, cvIterations), cvTolerance, cfg.Seed+int64(k)+1, workers, nil, k == 0, tick)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
+		}
+		if k == 0 {
+			warm = make([][]float32, nc)
+			for c, a := range res.alpha {
+				if a == nil {
+					continue
+				}
+				warm[c] = make([]float32, len(xs))
+				j := 0
+				for i := range xs {
+					if fold[i] != k {
+						warm[c][i] = a[j]
+						j++
+					}
+				}
+			}
 		}
 		mm := &Model{classes: make([]string, nc), bias: res.bias}
 		mm.qw, mm.wscale = quantize(res.w, nc)
@@ -272,7 +291,7 @@ func crossValidate(ctx context.Context, xs []sparse, label []int, nc, dim int, c
 			labels = append(labels, label[i])
 		}
 	}
-	return scores, cents, labels, nil
+	return scores, cents, labels, warm, nil
 }
 
 // Solver settings for the cross-validation models, which only provide

@@ -21,11 +21,26 @@ type svmProblem struct {
 // trainBinary trains one L2-regularised, squared-hinge-loss linear SVM by dual
 // coordinate descent (Hsieh et al., 2008) for labels y ∈ {-1,+1}, with
 // per-example cost weights cw. It returns the weights (dim+1 values, the last
-// one the bias weight). Deterministic for the same seed.
-func (p *svmProblem) trainBinary(ctx context.Context, y []int8, cw []float64, seed uint64) ([]float64, error) {
+// one the bias weight) and the dual variables. init, when not nil, is a warm
+// start for the dual variables (any values ≥ 0 are feasible). Deterministic
+// for the same seed and init.
+func (p *svmProblem) trainBinary(ctx context.Context, y []int8, cw []float64, seed uint64, init []float32) ([]float64, []float64, error) {
 	n := len(p.x)
 	w := make([]float64, p.dim+1)
 	alpha := make([]float64, n)
+	if init != nil {
+		for i, a := range init {
+			if a <= 0 {
+				continue
+			}
+			alpha[i] = float64(a)
+			d := alpha[i] * float64(y[i])
+			for k, c := range p.x[i].idx {
+				w[c] += d * float64(p.x[i].val[k])
+			}
+			w[p.dim] += d * p.bias
+		}
+	}
 	diag := make([]float64, n)
 	for i := range diag {
 		diag[i] = 0.5 / (p.c * cw[i])
@@ -39,7 +54,7 @@ func (p *svmProblem) trainBinary(ctx context.Context, y []int8, cw []float64, se
 	pgMaxOld := math.Inf(1)
 	for it := 0; it < p.iters; it++ {
 		if it%4 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 		for i := 0; i < active; i++ {
 			j := i + rng.IntN(active-i)
@@ -93,20 +108,25 @@ func (p *svmProblem) trainBinary(ctx context.Context, y []int8, cw []float64, se
 			pgMaxOld = math.Inf(1)
 		}
 	}
-	return w, nil
+	return w, alpha, nil
 }
 
 // ovrResult holds one-vs-rest weights, feature-major like Model.weights.
 type ovrResult struct {
 	w    []float32 // w[f*nc+c]
 	bias []float32
+	// alpha are the dual variables per class and example, kept only when
+	// asked for, to warm-start another training on overlapping data.
+	alpha [][]float32
 }
 
 // trainOvR trains one binary SVM per class over the examples xs with labels
 // in [0,nc). Classes are trained in parallel by up to workers goroutines;
 // each class's problem is independent and seeded by its index, so the result
-// does not depend on scheduling. done is called (serialised) after each class.
-func trainOvR(ctx context.Context, xs []sparse, label []int, nc, dim int, c float64, iters int, eps float64, seed int64, workers int, done func()) (*ovrResult, error) {
+// does not depend on scheduling. init, when not nil, warm-starts the dual
+// variables of each class (init[c][i] for example i); keepAlpha keeps them in
+// the result. done is called (serialised) after each class.
+func trainOvR(ctx context.Context, xs []sparse, label []int, nc, dim int, c float64, iters int, eps float64, seed int64, workers int, init [][]float32, keepAlpha bool, done func()) (*ovrResult, error) {
 	prob := &svmProblem{dim: dim, bias: 1, c: c, iters: iters, eps: eps, x: xs, xsq: make([]float64, len(xs))}
 	counts := make([]int, nc)
 	for i, x := range xs {
@@ -118,6 +138,9 @@ func trainOvR(ctx context.Context, xs []sparse, label []int, nc, dim int, c floa
 		counts[label[i]]++
 	}
 	res := &ovrResult{w: make([]float32, dim*nc), bias: make([]float32, nc)}
+	if keepAlpha {
+		res.alpha = make([][]float32, nc)
+	}
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -144,7 +167,11 @@ func trainOvR(ctx context.Context, xs []sparse, label []int, nc, dim int, c floa
 						y[i], cw[i] = -1, 1
 					}
 				}
-				wc, err := prob.trainBinary(ctx, y, cw, uint64(seed)*1000003+uint64(cl))
+				var a0 []float32
+				if init != nil {
+					a0 = init[cl]
+				}
+				wc, alpha, err := prob.trainBinary(ctx, y, cw, uint64(seed)*1000003+uint64(cl), a0)
 				mu.Lock()
 				if err != nil {
 					if firstErr == nil {
@@ -157,6 +184,12 @@ func trainOvR(ctx context.Context, xs []sparse, label []int, nc, dim int, c floa
 					res.w[f*nc+cl] = float32(wc[f])
 				}
 				res.bias[cl] = float32(wc[dim] * prob.bias)
+				if keepAlpha {
+					res.alpha[cl] = make([]float32, len(alpha))
+					for i, a := range alpha {
+						res.alpha[cl][i] = float32(a)
+					}
+				}
 				if done != nil {
 					done()
 				}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/datasets"
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
 )
@@ -246,19 +247,17 @@ func (e *Engine) Train(ctx context.Context, repoUUID string, versionID int64, la
 		if err != nil {
 			return nil, err
 		}
-		if why := trainable(examples); why != "" {
+		need, err := e.repos.NeedsTraining(ctx, repoUUID, ver.ID, l)
+		if err != nil {
+			return nil, err
+		}
+		if why := blockers(l, examples); why != "" {
 			reasons = append(reasons, fmt.Sprintf("%s: %s", l, why))
 			continue
 		}
-		if !force {
-			need, err := e.repos.NeedsTraining(ctx, repoUUID, ver.ID, l)
-			if err != nil {
-				return nil, err
-			}
-			if !need {
-				reasons = append(reasons, fmt.Sprintf("%s: nothing changed since the last training", l))
-				continue
-			}
+		if !need && !force {
+			reasons = append(reasons, fmt.Sprintf("%s: nothing changed since the last training", l))
+			continue
 		}
 		j, err := e.repos.CreateJob(ctx, repoUUID, repository.JobInput{Kind: repository.JobTrain, VersionID: ver.ID, Language: l})
 		if err != nil {
@@ -282,6 +281,20 @@ func activeFor(jobs []repository.Job, lang string) (repository.Job, bool) {
 		}
 	}
 	return repository.Job{}, false
+}
+
+// blockers returns the training requirements examples miss (Bothub's rules,
+// datasets.Status), joined, or "" when they can be trained.
+func blockers(lang string, examples []nlu.Example) string {
+	if len(examples) == 0 {
+		return "no examples"
+	}
+	st := datasets.Status(datasets.StatusInput{Language: lang, Examples: examples, Changed: true})
+	msgs := make([]string, 0, len(st.Requirements))
+	for _, r := range st.Requirements {
+		msgs = append(msgs, r.Message)
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // trainable says why examples cannot be trained on, or "" when they can.
