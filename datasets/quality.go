@@ -51,7 +51,9 @@ const (
 // QualityInput is what Quality scores: one language of a version and,
 // when the model was evaluated, its accuracies as fractions in [0, 1] (nil
 // when never measured; values outside are clamped, NaN counts as nil).
+// Language plays the part it plays in StatusInput.
 type QualityInput struct {
+	Language                string        `json:"language"`
 	Examples                []nlu.Example `json:"examples"`
 	TestSentences           []nlu.Example `json:"test_sentences"`
 	CrossValidationAccuracy *float64      `json:"cross_validation_accuracy"`
@@ -103,7 +105,7 @@ type Component struct {
 // Scores are rounded to one decimal. A component below 80 (duplicates: below
 // 100) carries a suggestion. With no examples every component scores 0.
 func Quality(in QualityInput) QualityReport {
-	a := analyse("", in.Examples)
+	a := analyse(in.Language, in.Examples)
 	cs := []Component{
 		a.balanceComponent(),
 		a.examplesComponent(),
@@ -123,21 +125,24 @@ func Quality(in QualityInput) QualityReport {
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
 
-func noExamples(name string, weight float64) Component {
-	return Component{Name: name, Weight: weight, Explanation: "There are no examples.", Suggestion: "Add examples of at least 2 intents, 10 or more each."}
+// noIntents is a component that cannot be measured without intents.
+func (a *analysis) noIntents(name string, weight float64) Component {
+	c := Component{Name: name, Weight: weight, Explanation: "There are no examples.", Suggestion: "Add examples of at least 2 intents, 10 or more each."}
+	if len(a.exs) > 0 {
+		c.Explanation = "No example has an intent."
+		c.Suggestion = "Give the examples intents: at least 2 intents, 10 or more examples each."
+	}
+	return c
 }
 
 func (a *analysis) balanceComponent() Component {
 	c := Component{Name: ComponentBalance, Weight: weightBalance}
 	k := len(a.intents)
-	if len(a.exs) == 0 {
-		return noExamples(c.Name, c.Weight)
+	if k == 0 {
+		return a.noIntents(c.Name, c.Weight)
 	}
-	if k < 2 {
-		c.Explanation = fmt.Sprintf("There %s; balance needs at least 2.", plural(k, "intent", "intents"))
-		if k == 1 {
-			c.Explanation = fmt.Sprintf("There is 1 intent (%s); balance needs at least 2.", quoteName(a.intents[0]))
-		}
+	if k == 1 {
+		c.Explanation = fmt.Sprintf("There is 1 intent (%s); balance needs at least 2.", quoteName(a.intents[0]))
 		c.Suggestion = "Add examples of a second intent."
 		return c
 	}
@@ -198,7 +203,7 @@ func (a *analysis) examplesComponent() Component {
 	c := Component{Name: ComponentExamplesPerIntent, Weight: weightExamplesPerIntent}
 	k := len(a.intents)
 	if k == 0 {
-		return noExamples(c.Name, c.Weight)
+		return a.noIntents(c.Name, c.Weight)
 	}
 	byCount := slices.Clone(a.intents)
 	slices.SortStableFunc(byCount, func(x, y string) int { return a.perIntent[x] - a.perIntent[y] })
@@ -284,7 +289,7 @@ func (a *analysis) testCoverageComponent(tests []nlu.Example) Component {
 	c := Component{Name: ComponentTestCoverage, Weight: weightTestCoverage}
 	k := len(a.intents)
 	if k == 0 {
-		return noExamples(c.Name, c.Weight)
+		return a.noIntents(c.Name, c.Weight)
 	}
 	perIntent := map[string]int{}
 	for _, t := range tests {
@@ -357,7 +362,7 @@ func accuracyComponent(name string, weight float64, acc *float64, tests int) Com
 func (a *analysis) duplicatesComponent() Component {
 	c := Component{Name: ComponentDuplicates, Weight: weightDuplicates}
 	if len(a.exs) == 0 {
-		return noExamples(c.Name, c.Weight)
+		return a.noIntents(c.Name, c.Weight)
 	}
 	conflict := map[int]bool{}
 	for _, s := range a.dupes {

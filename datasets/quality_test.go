@@ -78,6 +78,15 @@ func TestQualityEmpty(t *testing.T) {
 	}
 }
 
+func TestQualityNoIntents(t *testing.T) {
+	r := Quality(QualityInput{Examples: []nlu.Example{{Text: "qro a 2 via do boleto"}, {Text: "cancelar mi suscripción", Intent: " "}}})
+	for _, c := range r.Components[:3] {
+		if c.Score != 0 || c.Explanation != "No example has an intent." {
+			t.Errorf("%+v", c)
+		}
+	}
+}
+
 func TestQualityStrongData(t *testing.T) {
 	in := intentData(map[string]int{"boleto": 30, "cancelar": 30, "saudacao": 28}, 6)
 	in.CrossValidationAccuracy = ptr(0.95)

@@ -32,14 +32,18 @@ const (
 // *budget steps, lowering it, stops at maxPairs pairs, and reports whether it
 // finished.
 //
-// It is exact prefix filtering (Bayardo et al., "Scaling up all pairs
-// similarity search", 2007): ids are ranked from the rarest to the most
-// common, and two sets with overlap o share an id among the first |x|-o+1
-// ranks of each. A pair reaching t needs o ≥ ceil(f·max(|x|,|y|)), with
-// f = t for Jaccard and f = t² for cosine, so each set is indexed and probed
-// under its first |x|-ceil(f·|x|)+1 ids only: the rare ones, whose buckets are
-// small. Sets are visited from the smallest, and a candidate smaller than
-// f·|x| is skipped unmeasured.
+// It is exact prefix filtering with positions (PPJoin: Xiao et al.,
+// "Efficient similarity joins for near duplicate detection", 2008): ids are
+// ranked from the rarest to the most common, and two sets with overlap o
+// share an id among the first |x|-o+1 ranks of each. A pair reaching t needs
+// o ≥ ceil(f·max(|x|,|y|)), with f = t for Jaccard and t² for cosine, so each
+// set probes the index with its first |x|-ceil(f·|x|)+1 ids only, the rare
+// ones, whose buckets are small. Sets are visited from the smallest, so the
+// sets already indexed are never larger, and a set need only be indexed
+// under its first |x|-ceil(g·|x|)+1 ids, with g = 2t/(1+t) for Jaccard and t
+// for cosine. A candidate smaller than f·|x| is skipped, and one whose
+// overlap can no longer reach t, given the positions of the shared id in
+// both sets, is dropped before it is measured.
 func similarSets(sets [][]int32, m simMeasure, t float64, keep func(i, j int) bool, budget *int, maxPairs int) (pairs [][2]int, done bool) {
 	// f bounds the overlap of a set with any larger or smaller partner, g
 	// with a partner at least as large (the sets probing it later)
@@ -124,10 +128,9 @@ func similarSets(sets [][]int32, m simMeasure, t float64, keep func(i, j int) bo
 				if len(ry) < need {
 					continue
 				}
-				// positional filter (Xiao et al., "Efficient similarity
-				// joins for near duplicate detection", 2008): the
-				// overlap cannot exceed what is counted so far, this
-				// token, and the shorter of the two rests
+				// positional filter: the overlap cannot exceed what is
+				// counted so far, this id, and the shorter of the two
+				// rests
 				if score[y] == 0 {
 					cands = append(cands, y)
 				}

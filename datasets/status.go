@@ -55,13 +55,17 @@ const (
 	maxIssueExamples = 10
 )
 
-// Issue codes: requirements, which block training.
+// Issue codes of requirements, which block training; Status documents each.
 const (
 	CodeMissingIntent        = "missing_intent"
 	CodeTooFewIntents        = "too_few_intents"
 	CodeIntentTooFewExamples = "intent_too_few_examples"
 	CodeEntityTooFewExamples = "entity_too_few_examples"
 	CodeNothingChanged       = "nothing_changed"
+)
+
+// Issue codes of warnings, which do not; Status documents each.
+const (
 	CodeIntentFewExamples    = "intent_few_examples"
 	CodeImbalance            = "imbalance"
 	CodeDuplicateAcross      = "duplicate_across_intents"
@@ -148,16 +152,19 @@ type Counts struct {
 //     sentences that are equal once case, accents, punctuation and spacing
 //     are ignored ("Cancelar!" = "cancelar").
 //   - near_duplicate_across_intents: one issue per pair of intents with
-//     sentences, not equal as above, whose sets of words (folded, letters
-//     repeated three times squeezed, chat abbreviations expanded) have a
-//     Jaccard similarity ≥ NearDuplicateJaccard (0.8), or whose sets of
-//     character trigrams (of the folded sentence with a space at each end)
-//     have a cosine similarity ≥ NearDuplicateCosine (0.9). The search is
-//     exact but bounded (see similarSets); similarity_check_incomplete is
-//     added in the rare case it stops early.
+//     sentences, not equal as above, whose sets of words (folded, runs of
+//     three or more equal letters squeezed, chat abbreviations of Language
+//     expanded, punctuation and emojis left out) have a Jaccard similarity
+//     ≥ NearDuplicateJaccard (0.8), or whose sets of character trigrams (of
+//     the sentence as compared above, with a space at each end) have a
+//     cosine similarity ≥ NearDuplicateCosine (0.9). The search is exact
+//     (no pair is missed) but bounded in steps and to 2,000 pairs (see
+//     similarSets); similarity_check_incomplete is added in the rare case
+//     it stops early.
 //   - inconsistent_entity: one issue per entity and folded value that is
 //     annotated in one example and appears, as whole tokens and overlapping
-//     no annotation, in another.
+//     no annotation, in another. Its search is bounded like the
+//     near-duplicate one and silently keeps what it found when it stops.
 //   - mostly_numbers: examples where number tokens outnumber word tokens.
 //   - single_word: one issue per intent whose one-word examples are more
 //     than SingleWordShare (30%) of its examples.

@@ -300,7 +300,7 @@ func crossValidate(ctx context.Context, xs []sparse, label []int, nc, dim int, c
 // model's training time by TODO without changing valid accuracy.
 const (
 	cvIterations = 60
-	cvTolerance  = 0.1
+	cvTolerance  = 0.5
 )
 
 // addCentroids adds scale times the unit-length centroid of each class's

@@ -35,6 +35,10 @@ type serveConfig struct {
 	AdminToken string
 	CacheBytes int64
 	LogFormat  string
+	// NoInteractionLogs turns off the logging of classifications.
+	NoInteractionLogs bool
+	// logger, when set, replaces the one built from LogFormat (tests).
+	logger *slog.Logger
 }
 
 // envDefault returns the environment variable's value or def.
@@ -68,6 +72,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.DataDir, "data-dir", envDefault("SABIA_DATA_DIR", "./sabia-data"), "data directory of the embedded store (SABIA_DATA_DIR)")
 	cmd.Flags().StringVar(&cfg.AdminToken, "admin-token", envDefault("SABIA_ADMIN_TOKEN", ""), "admin token (SABIA_ADMIN_TOKEN); generated when empty")
 	cmd.Flags().StringVar(&cache, "cache-bytes", cache, "memory bound of loaded models in bytes (SABIA_CACHE_BYTES)")
+	cmd.Flags().BoolVar(&cfg.NoInteractionLogs, "no-interaction-logs", os.Getenv("SABIA_NO_INTERACTION_LOGS") != "", "do not log classifications (SABIA_NO_INTERACTION_LOGS)")
 	cmd.Flags().StringVar(&cfg.LogFormat, "log-format", envDefault("SABIA_LOG_FORMAT", ""), "json or text; default json unless stderr is a terminal")
 	return cmd
 }
@@ -113,7 +118,10 @@ func adminToken(cfg serveConfig, log *slog.Logger) (string, error) {
 // serve runs the server until ctx is done. ready, when not nil, receives the
 // bound address once the server listens (tests).
 func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
-	log := newLogger(cfg.LogFormat)
+	log := cfg.logger
+	if log == nil {
+		log = newLogger(cfg.LogFormat)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("creating data directory: %w", err)
 	}
@@ -159,7 +167,11 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	}()
 	go cleanLogs(ctx, repos, log)
 
-	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors, Logs: logs,
+	var sink api.LogSink = logs
+	if cfg.NoInteractionLogs {
+		sink = nil
+	}
+	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors, Logs: sink,
 		Stats: func() map[string]int64 {
 			return map[string]int64{"logs_written": logs.Written(), "logs_dropped": logs.Dropped(), "logs_failed": logs.Failed()}
 		},
