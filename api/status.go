@@ -68,7 +68,7 @@ func (s *Server) languageStatus(r *http.Request) (LanguageStatus, error) {
 		}
 		trained = false
 	}
-	q := datasets.QualityInput{Examples: examples, TestSentences: tests}
+	q := datasets.QualityInput{Language: lang, Examples: examples, TestSentences: tests}
 	for mode, dst := range map[string]**float64{repository.EvaluationCrossValidation: &q.CrossValidationAccuracy, repository.EvaluationTestSet: &q.TestAccuracy} {
 		evs, _, err := s.repos.ListEvaluations(r.Context(), uuid, repository.EvaluationFilter{VersionID: ver.ID, Language: lang, Mode: mode, Limit: 1})
 		if err != nil {

@@ -63,9 +63,25 @@ func hashRune(h uint64, r rune) uint64 {
 // boundary markers, light stems) to words, character n-grams of the
 // normalised sentence to chars. Punctuation is ignored.
 func featureHashes(lang string, toks []Token, words, chars []uint64) ([]uint64, []uint64) {
+	return featureHashesCover(lang, toks, words, chars, nil)
+}
+
+// coverage records which tokens each feature of featureHashesCover comes
+// from, for Explain: words[j] lists the token indices of the j-th word
+// feature; chars[j] is the (start, length-1) of the j-th character n-gram in
+// the sentence line, whose rune i belongs to token owner[i] (-1: a space).
+type coverage struct {
+	words [][2]int // first and last token (equal for one-token features)
+	chars [][2]int
+	owner []int
+}
+
+// featureHashesCover is featureHashes that also fills cov when not nil.
+func featureHashesCover(lang string, toks []Token, words, chars []uint64, cov *coverage) ([]uint64, []uint64) {
 	prev := ""
+	prevTok := -1
 	var line []rune
-	for _, t := range toks {
+	for ti, t := range toks {
 		if t.Kind == KindPunct {
 			continue
 		}
@@ -78,23 +94,44 @@ func featureHashes(lang string, toks []Token, words, chars []uint64) ([]uint64, 
 		} else {
 			words = append(words, hashString(hashStart(nsBigram)^'^', w))
 		}
+		if cov != nil {
+			cov.words = append(cov.words, [2]int{ti, ti}, [2]int{max(prevTok, 0), ti})
+			if prevTok < 0 {
+				cov.words[len(cov.words)-1][0] = ti
+			}
+		}
 		if s := stem(lang, w); s != w {
 			words = append(words, hashString(hashStart(nsStem), s))
+			if cov != nil {
+				cov.words = append(cov.words, [2]int{ti, ti})
+			}
 		}
-		prev = w
+		prev, prevTok = w, ti
 		if t.Kind != KindWord {
 			continue
 		}
 		if len(line) == 0 {
 			line = append(line, ' ')
+			if cov != nil {
+				cov.owner = append(cov.owner, -1)
+			}
 		}
 		for _, r := range w {
 			line = append(line, r)
+			if cov != nil {
+				cov.owner = append(cov.owner, ti)
+			}
 		}
 		line = append(line, ' ')
+		if cov != nil {
+			cov.owner = append(cov.owner, -1)
+		}
 	}
 	if prev != "" {
 		words = append(words, hashString(hashStart(nsBigram), prev)^'$')
+		if cov != nil {
+			cov.words = append(cov.words, [2]int{prevTok, prevTok})
+		}
 	}
 	for i := range line {
 		h := hashStart(nsChar)
@@ -102,6 +139,9 @@ func featureHashes(lang string, toks []Token, words, chars []uint64) ([]uint64, 
 			h = hashRune(h, line[i+k])
 			if k+1 >= charMinN {
 				chars = append(chars, h^uint64(k))
+				if cov != nil {
+					cov.chars = append(cov.chars, [2]int{i, k})
+				}
 			}
 		}
 	}

@@ -8,12 +8,12 @@ import (
 // Limits and defaults of repositories.
 const (
 	// DefaultThreshold is the out-of-scope threshold of a new repository: a
-	// prediction whose top confidence is below it answers "no intent". 0.3
-	// keeps most in-scope sentences of a small bot (a softmax over 5–30
-	// intents rarely puts a correct intent under 0.3) while still catching
-	// text the bot was never taught; repositories tune it between 0 (never
-	// out of scope) and 1.
-	DefaultThreshold = 0.3
+	// prediction whose top confidence is below it answers "no intent". The
+	// classifier gives text it recognises confidences near 0.9 and spreads
+	// text it was never taught thinly (0.25–0.45 on a small store bot), so
+	// 0.5 separates the two, as flows' has_top_intent(…, 0.5) does;
+	// repositories tune it between 0 (never out of scope) and 1.
+	DefaultThreshold = 0.5
 
 	// MaxNameRunes bounds a repository's name and a token's name, in runes.
 	MaxNameRunes = 100
