@@ -29,6 +29,8 @@ type Engine interface {
 	Parse(ctx context.Context, req training.ParseRequest) (training.Parsed, error)
 	// Forget drops cached settings of a repository after it changed.
 	Forget(repoUUID string)
+	// Explain classifies a text and explains each word's contribution.
+	Explain(ctx context.Context, req training.ParseRequest, top int) (training.Explained, error)
 	// Evaluate starts an evaluation job (test set or cross-validation).
 	Evaluate(ctx context.Context, req training.EvaluateRequest) (repository.Job, error)
 }
@@ -95,6 +97,7 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.evaluationRoutes()
 	s.logRoutes()
 	s.statusRoutes()
+	s.debugRoutes()
 	var doc []byte
 	s.handle(route{Method: http.MethodGet, Pattern: "/openapi.json", Summary: "This OpenAPI 3.1 document", Tag: "meta", Auth: authNone},
 		func(w http.ResponseWriter, _ *http.Request) {

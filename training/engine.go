@@ -534,3 +534,24 @@ func sortScored(s []nlu.Scored) {
 		}
 	}
 }
+
+// Explained is a classification with the contribution of every word.
+type Explained struct {
+	Parsed
+	Explanation nlu.Explanation
+}
+
+// Explain classifies a text as Parse does and explains it: the exact
+// contribution of each word to the top intents. top <= 0 means every
+// intent. Errors are Parse's.
+func (e *Engine) Explain(ctx context.Context, req ParseRequest, top int) (Explained, error) {
+	p, err := e.Parse(ctx, req)
+	if err != nil {
+		return Explained{}, err
+	}
+	l, err := e.modelOf(ctx, modelKey{req.RepositoryUUID, p.VersionID, p.Language})
+	if err != nil {
+		return Explained{}, err
+	}
+	return Explained{Parsed: p, Explanation: l.model.Explain(req.Text, top)}, nil
+}

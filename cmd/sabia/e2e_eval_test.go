@@ -238,6 +238,70 @@ func TestEvaluationQualityAndLogs(t *testing.T) {
 		t.Fatalf("compare with itself: %d %+v", code, cmp)
 	}
 
+	// debug_parse: exact word contributions; "boleto" carries billing.
+	var dbg struct {
+		Intent struct {
+			Name string `json:"name"`
+		} `json:"intent"`
+		Words map[string][]struct {
+			Intent    string  `json:"intent"`
+			Relevance float64 `json:"relevance"`
+		} `json:"words"`
+		Tokens []struct {
+			Word      string `json:"word"`
+			Start     int    `json:"start"`
+			End       int    `json:"end"`
+			Relevance []struct {
+				Intent    string  `json:"intent"`
+				Relevance float64 `json:"relevance"`
+			} `json:"relevance"`
+		} `json:"tokens"`
+		Bias    map[string]float64 `json:"bias"`
+		Margins map[string]float64 `json:"margins"`
+		Text    string             `json:"text"`
+	}
+	if code := s.json("POST", base+"/debug_parse", adminSecret, map[string]any{"text": "quero a segunda via do boleto", "top": 3}, &dbg); code != http.StatusOK {
+		t.Fatalf("debug_parse: %d", code)
+	}
+	if dbg.Intent.Name != "billing" || len(dbg.Tokens) != 6 || dbg.Tokens[5].Word != "boleto" || dbg.Tokens[5].Start != 23 || len(dbg.Words["boleto"]) != 3 {
+		t.Fatalf("debug_parse = %+v", dbg)
+	}
+	best, bestRel := "", -1e9
+	sum := dbg.Bias["billing"]
+	for _, tk := range dbg.Tokens {
+		for _, r := range tk.Relevance {
+			if r.Intent == "billing" {
+				sum += r.Relevance
+				if r.Relevance > bestRel {
+					best, bestRel = tk.Word, r.Relevance
+				}
+			}
+		}
+	}
+	if best != "boleto" && best != "via" && best != "segunda" {
+		t.Errorf("most relevant word for billing is %q", best)
+	}
+	if d := sum - dbg.Margins["billing"]; d > 1e-3 || d < -1e-3 {
+		t.Errorf("bias + relevances = %v, margin %v", sum, dbg.Margins["billing"])
+	}
+	var wd struct {
+		Language string                        `json:"language"`
+		Words    map[string]map[string]float64 `json:"words"`
+	}
+	if code := s.json("POST", base+"/words_distribution", adminSecret, map[string]any{"language": "pt"}, &wd); code != http.StatusOK {
+		t.Fatalf("words_distribution: %d", code)
+	}
+	if wd.Language != "pt_br" || wd.Words["billing"]["boleto"] != 1 || wd.Words["cancel"]["cancelar"] <= 0 {
+		t.Fatalf("words_distribution = %v", wd)
+	}
+	var shareSum float64
+	for _, words := range wd.Words {
+		shareSum += words["quero"]
+	}
+	if shareSum < 0.999 || shareSum > 1.001 {
+		t.Errorf("shares of \"quero\" sum to %v", shareSum)
+	}
+
 	// Logs: every parse is logged, asynchronously; one can become an example.
 	var tok struct {
 		Secret string `json:"secret"`
