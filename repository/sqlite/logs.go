@@ -68,9 +68,13 @@ func (s *Store) InsertLogs(ctx context.Context, logs []*repository.Log) error {
 		version int64
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, sqlInsertLog)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
 		exists := map[scope]bool{}
-		keep := rows[:0:0]
-		for _, r := range rows {
+		for i, r := range rows {
 			l := r.log
 			sc := scope{l.RepositoryUUID, l.VersionID}
 			ok, known := exists[sc]
@@ -86,50 +90,19 @@ func (s *Store) InsertLogs(ctx context.Context, logs []*repository.Log) error {
 				l.ID = 0
 				continue
 			}
-			keep = append(keep, r)
-		}
-		var next int64
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM logs`).Scan(&next); err != nil {
-			return err
-		}
-		stmts := map[int]*sql.Stmt{}
-		defer func() {
-			for _, st := range stmts {
-				st.Close()
+			res, err := ins.ExecContext(ctx, l.RepositoryUUID, l.VersionID, l.Language, l.Text, r.folded, l.Intent,
+				l.Confidence, r.ranking, r.entities, l.OutOfScope, l.ModelID, l.TokenID, l.UserAgent, l.Route,
+				l.DurationUS, fmtTime(l.CreatedAt))
+			if err != nil {
+				return fmt.Errorf("inserting log %d: %w", i, err)
 			}
-		}()
-		for len(keep) > 0 {
-			n := min(len(keep), logInsertRows)
-			st := stmts[n]
-			if st == nil {
-				var err error
-				if st, err = tx.PrepareContext(ctx, sqlInsertLogs+strings.Repeat(", "+sqlLogValues, n-1)); err != nil {
-					return err
-				}
-				stmts[n] = st
+			if l.ID, err = res.LastInsertId(); err != nil {
+				return err
 			}
-			args := make([]any, 0, n*17)
-			for _, r := range keep[:n] {
-				l := r.log
-				next++
-				l.ID = next
-				args = append(args, l.ID, l.RepositoryUUID, l.VersionID, l.Language, l.Text, r.folded, l.Intent,
-					l.Confidence, r.ranking, r.entities, l.OutOfScope, l.ModelID, l.TokenID, l.UserAgent, l.Route,
-					l.DurationUS, fmtTime(l.CreatedAt))
-			}
-			if _, err := st.ExecContext(ctx, args...); err != nil {
-				return fmt.Errorf("inserting logs: %w", err)
-			}
-			keep = keep[n:]
 		}
 		return nil
 	})
 }
-
-const logInsertRows = 50
-const sqlInsertLogs = `INSERT INTO logs (id, repository_uuid, version_id, language, text, text_folded, intent, confidence,
-    ranking, entities, out_of_scope, model_id, token_id, user_agent, route, duration_us, created_at) VALUES ` + sqlLogValues
-const sqlLogValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func scanLog(row interface{ Scan(...any) error }) (repository.Log, error) {
 	var l repository.Log
@@ -221,31 +194,56 @@ func (s *Store) ListLogs(ctx context.Context, f repository.LogFilter) ([]reposit
 	return out, total, nil
 }
 
-// DeleteLogsBefore implements repository.Store, logDeleteChunk logs per
-// transaction.
+// DeleteLogsBefore implements repository.Store, one repository at a time
+// (all of them for "", through the logs_repository index) and
+// logDeleteChunk logs per transaction.
 func (s *Store) DeleteLogsBefore(ctx context.Context, repoUUID string, before time.Time) (int64, error) {
-	sel, args := `SELECT id FROM logs WHERE created_at < ?`, []any{fmtTime(before)}
-	if repoUUID != "" {
-		sel, args = `SELECT id FROM logs WHERE repository_uuid = ? AND created_at < ?`, []any{repoUUID, fmtTime(before)}
-	}
-	del := fmt.Sprintf(`DELETE FROM logs WHERE id IN (%s LIMIT %d)`, sel, logDeleteChunk)
-	var total int64
-	for {
-		var n int64
-		err := s.write(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, del, args...)
-			if err != nil {
-				return err
-			}
-			n, err = res.RowsAffected()
-			return err
-		})
+	repos := []string{repoUUID}
+	if repoUUID == "" {
+		rows, err := s.db.QueryContext(ctx, `SELECT uuid FROM repositories ORDER BY uuid`)
 		if err != nil {
-			return total, fmt.Errorf("deleting logs: %w", err)
+			return 0, fmt.Errorf("deleting logs: %w", err)
 		}
-		total += n
-		if n < logDeleteChunk {
-			return total, nil
+		if repos, err = scanStrings(rows); err != nil {
+			return 0, fmt.Errorf("deleting logs: %w", err)
 		}
 	}
+	del := fmt.Sprintf(`DELETE FROM logs WHERE id IN
+    (SELECT id FROM logs WHERE repository_uuid = ? AND created_at < ? LIMIT %d)`, logDeleteChunk)
+	var total int64
+	for _, r := range repos {
+		for {
+			var n int64
+			err := s.write(ctx, func(tx *sql.Tx) error {
+				res, err := tx.ExecContext(ctx, del, r, fmtTime(before))
+				if err != nil {
+					return err
+				}
+				n, err = res.RowsAffected()
+				return err
+			})
+			if err != nil {
+				return total, fmt.Errorf("deleting logs of repository %s: %w", r, err)
+			}
+			total += n
+			if n < logDeleteChunk {
+				break
+			}
+		}
+	}
+	return total, nil
+}
+
+// scanStrings reads and closes rows of one text column.
+func scanStrings(rows *sql.Rows) ([]string, error) {
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
