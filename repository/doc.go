@@ -12,7 +12,8 @@
 //
 // Offsets of entity spans are rune offsets into the example text, end
 // exclusive (see nlu.Span). Versions are addressed by ID; 0 means the
-// repository's default version wherever a Service method takes a version ID.
+// repository's default version wherever a Service method takes a version ID,
+// except in EvaluationFilter and LogFilter, where 0 means every version.
 // Languages are accepted in any spelling nlu.ParseLanguage knows and stored in
 // their canonical form ("pt-BR" → "pt_br").
 package repository

@@ -37,3 +37,29 @@ func ExampleService_AddExamples() {
 	// invalid example 1: entity end 40 is past the end of the text (23 characters)
 	// "qro a 2ª via do boleto" [{16 22 documento }]
 }
+
+// Every classification is logged; a maintainer turns a logged text into an
+// example (or a test sentence) of the log's version and language, keeping
+// the logged intent or correcting it.
+func ExampleService_LogToExample() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "sabia")
+	defer os.RemoveAll(dir)
+	store, _ := sqlite.Open(ctx, filepath.Join(dir, "sabia.db"))
+	defer store.Close()
+	svc := repository.NewService(store, nil)
+
+	r, _ := svc.CreateRepository(ctx, repository.RepositoryInput{Name: "Banco", Language: "pt-BR"})
+	v, _ := svc.FindVersion(ctx, r.UUID, 0)
+	log := &repository.Log{RepositoryUUID: r.UUID, VersionID: v.ID, Language: "pt_br", Text: "qro a 2a via do boleto",
+		Intent: "pix", Confidence: 0.41, Route: repository.RouteParse}
+	_ = svc.InsertLogs(ctx, []*repository.Log{log})
+
+	e, _ := svc.LogToExample(ctx, r.UUID, log.ID, "segunda_via", &[]nlu.Span{{Start: 16, End: 22, Entity: "documento"}})
+	fmt.Printf("%q %s %v\n", e.Text, e.Intent, e.Entities)
+	_, err := svc.LogToExample(ctx, r.UUID, log.ID, "", nil)
+	fmt.Println(sabia.ErrorCode(err), sabia.ErrorMessage(err))
+	// Output:
+	// "qro a 2a via do boleto" segunda_via [{16 22 documento }]
+	// conflict text "qro a 2a via do boleto" already exists in pt_br (example 1)
+}
