@@ -21,7 +21,13 @@ for s in clinc150-full clinc150-small hwu64 banking77 snips corpus50-es corpus50
   python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["set"]=sys.argv[2]; d["command"]=sys.argv[3]; print(json.dumps(d))' "$line" "$s" "$cmd" >> "$tmp/eval.jsonl"
 done
 "$tmp/sabia" detect-eval > "$tmp/detect.jsonl"
-go test -run '^$' -bench 'BenchmarkPredict|BenchmarkDetect$|BenchmarkDetectWithLanguageID' -benchmem -count 5 ./nlu/ ./datasets/ 2>/dev/null | grep -E '^Benchmark' > "$tmp/gobench.txt" || true
+{
+  go test -run '^$' -bench 'BenchmarkPredict|BenchmarkExtractBuiltins|BenchmarkTaggerTag$' -benchmem -count 5 ./nlu/
+  go test -run '^$' -bench 'BenchmarkTrainCLINC' -benchmem -count 3 ./nlu/
+  go test -run '^$' -bench 'BenchmarkDetect$|BenchmarkDetectWithLanguageID|BenchmarkNewDetectors' -benchmem -count 5 ./datasets/
+  go test -run '^$' -bench 'BenchmarkCacheGet|BenchmarkBatchWriterAdd' -benchmem -count 5 ./training/
+  go test -run '^$' -bench 'BenchmarkParseLogging' -benchtime 5000x -count 5 ./cmd/sabia/
+} 2>/dev/null | grep -E '^Benchmark' > "$tmp/gobench.txt" || true
 
 python3 - "$tmp" "$OUT" <<'PY'
 import json, sys, datetime, platform, os, statistics, re
@@ -86,15 +92,28 @@ for d in det: L.append(json.dumps(d))
 L.append("```\n")
 if bench:
     L.append("## Go benchmarks\n")
-    L.append("`go test -run '^$' -bench 'BenchmarkPredict|BenchmarkDetect$|BenchmarkDetectWithLanguageID' -benchmem -count 5 ./nlu/ ./datasets/` — medians of 5 runs:\n")
+    L.append("Commands (see `scripts/benchmarks.sh`): `go test -run '^$' -bench 'BenchmarkPredict|BenchmarkExtractBuiltins|BenchmarkTaggerTag$' -benchmem -count 5 ./nlu/`, "
+             "`-bench BenchmarkTrainCLINC -count 3 ./nlu/`, `-bench 'BenchmarkDetect$|BenchmarkDetectWithLanguageID|BenchmarkNewDetectors' -count 5 ./datasets/`, "
+             "`-bench 'BenchmarkCacheGet|BenchmarkBatchWriterAdd' -count 5 ./training/`, `-bench BenchmarkParseLogging -benchtime 5000x -count 5 ./cmd/sabia/`. "
+             "Medians over the runs; BenchmarkParseLogging sends 1,000 requests per second to a real server on loopback and reports client-side latency percentiles.\n")
     groups = {}
     for l in bench:
         f = l.split()
         groups.setdefault(f[0], []).append((float(f[2]), " ".join(f[3:])))
-    L.append("| benchmark | median ns/op | runs |")
-    L.append("|---|---|---|")
+    def metric(rest, unit):
+        m = re.search(r"([0-9.]+) " + re.escape(unit), rest)
+        return float(m.group(1)) if m else None
+    L.append("| benchmark | median ns/op | median p50-µs | median p99-µs | runs |")
+    L.append("|---|---|---|---|---|")
     for k, v in groups.items():
-        L.append(f"| {k} | {statistics.median([x[0] for x in v]):.0f} | {len(v)} |")
+        p50 = [metric(x[1], "p50-µs") for x in v]; p99 = [metric(x[1], "p99-µs") for x in v]
+        fmt = lambda xs: "" if None in xs else f"{statistics.median(xs):.0f}"
+        L.append(f"| {k} | {statistics.median([x[0] for x in v]):.0f} | {fmt(p50)} | {fmt(p99)} | {len(v)} |")
+    on = [metric(x[1], "p50-µs") for x in groups.get("BenchmarkParseLogging/logging=on-2", [])]
+    off = [metric(x[1], "p50-µs") for x in groups.get("BenchmarkParseLogging/logging=off-2", [])]
+    if on and off and None not in on and None not in off:
+        L.append(f"\nInteraction logging at 1,000 requests/s: median client latency {statistics.median(on):.0f} µs with logging, "
+                 f"{statistics.median(off):.0f} µs without — ratio {statistics.median(on)/statistics.median(off):.3f}.")
     L.append("\n```")
     L += bench
     L.append("```\n")
