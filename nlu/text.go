@@ -51,6 +51,10 @@ func Tokenize(text string) []Token {
 			}
 			toks = append(toks, Token{Text: string(runes[i:j]), Norm: "<url>", Start: i, End: j, Kind: KindURL})
 			i = j
+		case isWordRune(r) && emailEnd(runes, i) > i:
+			e := emailEnd(runes, i) // local parts are short: see maxEmailLocal
+			toks = append(toks, Token{Text: string(runes[i:e]), Norm: "<email>", Start: i, End: e, Kind: KindEmail})
+			i = e
 		case isWordRune(r):
 			j := i
 			for j < n && (isWordRune(runes[j]) || (isJoiner(runes[j]) && j+1 < n && isWordRune(runes[j+1]) && j > i)) {
@@ -59,13 +63,6 @@ func Tokenize(text string) []Token {
 					break
 				}
 				j++
-			}
-			if j < n && runes[j] == '@' && j+1 < n && isWordRune(runes[j+1]) {
-				if e := emailEnd(runes, i); e > j {
-					toks = append(toks, Token{Text: string(runes[i:e]), Norm: "<email>", Start: i, End: e, Kind: KindEmail})
-					i = e
-					continue
-				}
 			}
 			t := Token{Text: string(runes[i:j]), Start: i, End: j, Kind: KindWord}
 			if allDigitsOrSep(runes[i:j]) {
@@ -124,10 +121,14 @@ func startsURL(rs []rune, i int) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")
 }
 
+// maxEmailLocal bounds the local part of an e-mail address (RFC 5321 says
+// 64 octets), which also keeps the tokeniser linear on long texts.
+const maxEmailLocal = 64 // runes
+
 // emailEnd returns the end of an e-mail address starting at i, or -1.
 func emailEnd(rs []rune, i int) int {
 	j := i
-	for j < len(rs) && (isWordRune(rs[j]) || strings.ContainsRune("._%+-", rs[j])) {
+	for j < len(rs) && j-i <= maxEmailLocal && (isWordRune(rs[j]) || strings.ContainsRune("._%+-", rs[j])) {
 		j++
 	}
 	if j >= len(rs) || rs[j] != '@' {
@@ -148,11 +149,12 @@ func emailEnd(rs []rune, i int) int {
 	return j
 }
 
-// Fold lower-cases s and removes accents ("Não" → "nao", "AÇÃO" → "acao").
+// Fold lower-cases s, removes accents and folds compatibility forms ("Não" →
+// "nao", "AÇÃO" → "acao", "2ª" → "2a", full-width letters to plain ones).
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD")) {
 		if unicode.Is(unicode.Mn, r) {
 			continue
 		}
@@ -241,6 +243,9 @@ func normalizeToken(text string, kind TokenKind) string {
 		return "<num" + numberClass(digits) + ">"
 	}
 	f := squeeze(Fold(text))
+	if f == "" { // a lone combining mark: keep it rather than an empty feature
+		f = strings.ToLower(text)
+	}
 	return strings.ReplaceAll(f, "’", "'")
 }
 
