@@ -1,0 +1,217 @@
+package training
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlite"
+)
+
+// engineFixture is an Engine on a real SQLite store and River queue.
+type engineFixture struct {
+	repos  *repository.Service
+	queue  *Queue
+	engine *Engine
+	repo   repository.Repository
+}
+
+func newEngineFixture(t *testing.T, path string) *engineFixture {
+	t.Helper()
+	store, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	f := &engineFixture{repos: repository.NewService(store, time.Now)}
+	f.queue = newTestQueue(t, store.DB(), QueueConfig{OnState: func(id string, s State, p float64, err error) { f.engine.OnState(id, s, p, err) }})
+	f.engine = NewEngine(f.repos, f.queue, EngineConfig{Logger: testLogger(t)})
+	return f
+}
+
+var shopExamples = []repository.ExampleInput{
+	{Text: "quero a segunda via do boleto", Intent: "boleto"},
+	{Text: "me manda o boleto pfv", Intent: "boleto"},
+	{Text: "2 via da fatura", Intent: "boleto"},
+	{Text: "quero cancelar meu plano", Intent: "cancelar"},
+	{Text: "cancela minha assinatura", Intent: "cancelar"},
+	{Text: "não quero mais o serviço", Intent: "cancelar"},
+	{Text: "cadê meu pedido", Intent: "rastreio"},
+	{Text: "onde está minha encomenda", Intent: "rastreio"},
+	{Text: "meu pedido não chegou", Intent: "rastreio"},
+}
+
+func (f *engineFixture) seed(t *testing.T) {
+	t.Helper()
+	var err error
+	f.repo, err = f.repos.CreateRepository(context.Background(), repository.RepositoryInput{Name: "Loja", Language: "pt_br"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.repos.AddExamples(context.Background(), f.repo.UUID, shopExamples); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *engineFixture) wait(t *testing.T, id string) repository.Job {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		j, err := f.repos.FindJob(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !j.Active() {
+			return j
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s still %s", id, j.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestEngineTrainsAndParses(t *testing.T) {
+	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
+	f.seed(t)
+	ctx := context.Background()
+	if _, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Text: "boleto"}); sabia.ErrorCode(err) != sabia.EUNAVAILABLE {
+		t.Fatalf("parse before training: %v", err)
+	}
+	jobs, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("Train = %+v, %v", jobs, err)
+	}
+	// The queue has not started: a second Train returns the queued job.
+	again, err := f.engine.Train(ctx, f.repo.UUID, 0, "pt", false)
+	if err != nil || len(again) != 1 || again[0].ID != jobs[0].ID {
+		t.Fatalf("a second Train while queued = %+v, %v", again, err)
+	}
+	startQueue(t, f.queue)
+	j := f.wait(t, jobs[0].ID)
+	if j.Status != repository.JobSucceeded || j.ModelID == 0 || j.Progress != 1 || j.StartedAt == nil || j.FinishedAt == nil {
+		t.Fatalf("job = %+v", j)
+	}
+	p, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Language: "pt-BR", Text: "qro a 2 via do boleto"})
+	if err != nil || p.Prediction.Intent != "boleto" || p.ModelID != j.ModelID {
+		t.Fatalf("Parse = %+v, %v", p, err)
+	}
+	if _, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false); sabia.ErrorCode(err) != sabia.EUNPROCESSABLE || !strings.Contains(err.Error(), "nothing changed") {
+		t.Fatalf("Train with nothing changed: %v", err)
+	}
+	for _, bad := range []ParseRequest{
+		{RepositoryUUID: f.repo.UUID, Text: "  "},
+		{RepositoryUUID: f.repo.UUID, Text: "oi", Language: "xx"},
+		{RepositoryUUID: f.repo.UUID, Text: "oi", Language: "es"},
+		{RepositoryUUID: f.repo.UUID, Text: strings.Repeat("a", MaxParseRunes+1)},
+		{RepositoryUUID: f.repo.UUID, Text: "\xff"},
+	} {
+		if _, err := f.engine.Parse(ctx, bad); sabia.ErrorCode(err) == sabia.EINTERNAL || err == nil {
+			t.Errorf("Parse(%.20q, %q) = %v, want a domain error", bad.Text, bad.Language, err)
+		}
+	}
+	if _, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: "nope", Text: "oi"}); sabia.ErrorCode(err) != sabia.ENOTFOUND {
+		t.Errorf("unknown repository: %v", err)
+	}
+}
+
+// TestEngineResumeAfterCrash: a job left running by a killed process is
+// failed with a clear message and its work is queued again, and a job left
+// queued runs when the server starts.
+func TestEngineResumeAfterCrash(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sabia.db")
+	f := newEngineFixture(t, path)
+	f.seed(t)
+	ctx := context.Background()
+	crashed, err := f.repos.CreateJob(ctx, f.repo.UUID, repository.JobInput{Kind: repository.JobTrain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	running := repository.JobRunning
+	if _, err := f.repos.UpdateJob(ctx, crashed.ID, repository.JobUpdate{Status: &running}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The "restarted" server: a new engine and queue on the same file.
+	g := newEngineFixture(t, path)
+	g.repo = f.repo
+	if err := g.engine.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := g.repos.FindJob(ctx, crashed.ID)
+	if old.Status != repository.JobFailed || !strings.Contains(old.Error, "restart") {
+		t.Fatalf("abandoned job = %+v", old)
+	}
+	active, err := g.repos.ActiveJobs(ctx)
+	if err != nil || len(active) != 1 || active[0].ID == crashed.ID {
+		t.Fatalf("active after resume = %+v, %v", active, err)
+	}
+	startQueue(t, g.queue)
+	if j := g.wait(t, active[0].ID); j.Status != repository.JobSucceeded {
+		t.Fatalf("resumed job = %+v", j)
+	}
+	if _, err := g.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Text: "cancela tudo"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEngineKeepsServingDuringRetrain: parse answers with the old model
+// until the new one is installed, then with the new one.
+func TestEngineKeepsServingDuringRetrain(t *testing.T) {
+	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
+	f.seed(t)
+	ctx := context.Background()
+	startQueue(t, f.queue)
+	jobs, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := f.wait(t, jobs[0].ID)
+	if _, err := f.repos.AddExamples(ctx, f.repo.UUID, []repository.ExampleInput{{Text: "oi, bom dia", Intent: "saudacao"}, {Text: "olá", Intent: "saudacao"}}); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err = f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			p, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Text: "cadê meu pedido"})
+			if err != nil || (p.ModelID != first.ModelID && !hasIntent(p.Prediction, "saudacao")) {
+				errs <- err
+				return
+			}
+		}
+	}()
+	second := f.wait(t, jobs[0].ID)
+	close(stop)
+	if err := <-errs; err != nil {
+		t.Fatalf("parse during retraining: %v", err)
+	}
+	p, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Text: "oi, bom dia!"})
+	if err != nil || p.ModelID != second.ModelID || p.Prediction.Intent != "saudacao" {
+		t.Fatalf("after retraining: %+v %v", p, err)
+	}
+}
+
+func hasIntent(p nlu.Prediction, name string) bool {
+	for _, s := range p.Ranking {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
