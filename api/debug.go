@@ -3,8 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
 	"github.com/weni-ai/sabia/training"
@@ -60,8 +58,8 @@ func (s *Server) debugRoutes() {
 		Summary: "Explain a classification: each word's exact contribution to the top intents, plus entities",
 		Tag:     "parse", Auth: authAny, Request: DebugParseRequest{}, Response: DebugParseResponse{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *DebugParseRequest) (DebugParseResponse, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return DebugParseResponse{}, err
 			}
 			top := in.Top
@@ -102,8 +100,8 @@ func (s *Server) debugRoutes() {
 		Summary: "For each intent, the share of each word's occurrences in the examples that fall in it",
 		Tag:     "parse", Auth: authAny, Request: WordsDistributionRequest{}, Response: WordsDistributionResponse{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *WordsDistributionRequest) (WordsDistributionResponse, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return WordsDistributionResponse{}, err
 			}
 			repo, err := s.repos.FindRepository(r.Context(), uuid)

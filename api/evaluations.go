@@ -54,8 +54,8 @@ func (s *Server) evaluationRoutes() {
 		Summary: "Evaluate as a job: on the test sentences with the trained model (test_set) or by k-fold cross-validation of the examples (the live model is untouched)",
 		Tag:     "evaluation", Auth: authAny, Request: EvaluateRequest{}, Response: repository.Job{}, Status: http.StatusAccepted},
 		jsonHandler(http.StatusAccepted, func(r *http.Request, in *EvaluateRequest) (repository.Job, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
+			uuid, err := scoped(r, repository.RoleContributor)
+			if err != nil {
 				return repository.Job{}, err
 			}
 			repo, err := s.repos.FindRepository(r.Context(), uuid)
@@ -71,8 +71,8 @@ func (s *Server) evaluationRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/evaluations", Summary: "List evaluations, newest first (query: language, mode, version, offset, limit)",
 		Tag: "evaluation", Auth: authAny, Response: Page[repository.Evaluation]{}},
 		getHandler(http.StatusOK, func(r *http.Request) (Page[repository.Evaluation], error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return Page[repository.Evaluation]{}, err
 			}
 			off, lim, err := paging(r)

@@ -1,10 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"net/http"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/weni-ai/sabia/repository"
 )
@@ -20,48 +17,14 @@ func (s *Server) exampleRoutes() {
 	s.handle(route{Method: http.MethodPost, Pattern: base,
 		Summary: "Add one example (an object, answered with the example) or many (an array of at most 1000, all or nothing, answered with {count, examples})",
 		Tag:     "examples", Auth: authAny, Request: repository.ExampleInput{}, Response: repository.Example{}, Status: http.StatusCreated},
-		func(w http.ResponseWriter, r *http.Request) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
-				writeError(w, r, err)
-				return
-			}
-			body, err := readBody(r)
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '[' {
-				var in []repository.ExampleInput
-				if err := decodeJSON(body, &in); err != nil {
-					writeError(w, r, err)
-					return
-				}
-				out, err := s.repos.AddExamples(r.Context(), uuid, in)
-				if err != nil {
-					writeError(w, r, err)
-					return
-				}
-				writeJSON(w, http.StatusCreated, ExamplesCreated{Count: len(out), Examples: nonNil(out)})
-				return
-			}
-			var in repository.ExampleInput
-			if err := decodeJSON(body, &in); err != nil {
-				writeError(w, r, err)
-				return
-			}
-			out, err := s.repos.AddExamples(r.Context(), uuid, []repository.ExampleInput{in})
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			writeJSON(w, http.StatusCreated, out[0])
-		})
+		createOneOrMany(s.repos.AddExamples, func(out []repository.Example) any {
+			return ExamplesCreated{Count: len(out), Examples: nonNil(out)}
+		}))
 	s.handle(route{Method: http.MethodGet, Pattern: base, Summary: "List examples (query: language, intent, entity, q, version, offset, limit)",
 		Tag: "examples", Auth: authAny, Response: Page[repository.Example]{}},
 		getHandler(http.StatusOK, func(r *http.Request) (Page[repository.Example], error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return Page[repository.Example]{}, err
 			}
 			off, lim, err := paging(r)
@@ -80,11 +43,7 @@ func (s *Server) exampleRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/{id}", Summary: "Get an example",
 		Tag: "examples", Auth: authAny, Response: repository.Example{}},
 		getHandler(http.StatusOK, func(r *http.Request) (repository.Example, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
-				return repository.Example{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleUser)
 			if err != nil {
 				return repository.Example{}, err
 			}
@@ -93,11 +52,7 @@ func (s *Server) exampleRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: base + "/{id}", Summary: "Change an example's text, language, intent or entities",
 		Tag: "examples", Auth: authAny, Request: repository.ExampleUpdate{}, Response: repository.Example{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, u *repository.ExampleUpdate) (repository.Example, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
-				return repository.Example{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleContributor)
 			if err != nil {
 				return repository.Example{}, err
 			}
@@ -106,11 +61,7 @@ func (s *Server) exampleRoutes() {
 	s.handle(route{Method: http.MethodDelete, Pattern: base + "/{id}", Summary: "Delete an example",
 		Tag: "examples", Auth: authAny, Status: http.StatusNoContent},
 		getHandler(http.StatusNoContent, func(r *http.Request) (Empty, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
-				return Empty{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleContributor)
 			if err != nil {
 				return Empty{}, err
 			}

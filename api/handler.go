@@ -1,12 +1,15 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/repository"
 )
 
 // jsonHandler decodes a JSON body into Req (size limit, valid UTF-8, no
@@ -99,3 +102,61 @@ func pathID(r *http.Request, name string) (int64, error) {
 }
 
 func errNotFound(msg string) error { return sabia.Errorf(sabia.ENOTFOUND, "%s", msg) }
+
+// scoped checks that the caller may act on the repository of the route
+// with role need, and returns its UUID.
+func scoped(r *http.Request, need repository.Role) (string, error) {
+	uuid := chi.URLParam(r, "uuid")
+	return uuid, allow(r, uuid, need)
+}
+
+// scopedID is scoped plus the integer {id} of the route.
+func scopedID(r *http.Request, need repository.Role) (string, int64, error) {
+	uuid, err := scoped(r, need)
+	if err != nil {
+		return "", 0, err
+	}
+	id, err := pathID(r, "id")
+	return uuid, id, err
+}
+
+// createOneOrMany serves a POST that takes one object (answered with the
+// created item) or an array (answered with many(items)), all or nothing.
+func createOneOrMany[In any, Out any](create func(ctx context.Context, repoUUID string, in []In) ([]Out, error), many func([]Out) any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		uuid, err := scoped(r, repository.RoleContributor)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		body, err := readBody(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		var in []In
+		trimmed := bytes.TrimSpace(body)
+		bulk := len(trimmed) > 0 && trimmed[0] == '['
+		if bulk {
+			err = decodeJSON(body, &in)
+		} else {
+			var one In
+			err = decodeJSON(body, &one)
+			in = []In{one}
+		}
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		out, err := create(r.Context(), uuid, in)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		if bulk {
+			writeJSON(w, http.StatusCreated, many(out))
+			return
+		}
+		writeJSON(w, http.StatusCreated, out[0])
+	}
+}

@@ -35,8 +35,8 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/intents", Summary: "List intents with example counts (query: language, version)",
 		Tag: "intents", Auth: authAny, Response: []repository.IntentSummary{}},
 		getHandler(http.StatusOK, func(r *http.Request) ([]repository.IntentSummary, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return nil, err
 			}
 			v, lang, err := versionAndLanguage(r)
@@ -49,8 +49,8 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: base + "/intents/{name}", Summary: "Rename an intent (merging into an existing one)",
 		Tag: "intents", Auth: authAny, Request: Rename{}, Response: Changed{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *Rename) (Changed, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
+			uuid, err := scoped(r, repository.RoleContributor)
+			if err != nil {
 				return Changed{}, err
 			}
 			v, _, err := versionAndLanguage(r)
@@ -63,8 +63,8 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodDelete, Pattern: base + "/intents/{name}", Summary: "Delete an intent and its examples",
 		Tag: "intents", Auth: authAny, Response: Changed{}},
 		getHandler(http.StatusOK, func(r *http.Request) (Changed, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
+			uuid, err := scoped(r, repository.RoleContributor)
+			if err != nil {
 				return Changed{}, err
 			}
 			v, _, err := versionAndLanguage(r)
@@ -77,8 +77,8 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/entities", Summary: "List entities with their groups and example counts (query: language, version)",
 		Tag: "intents", Auth: authAny, Response: []repository.EntitySummary{}},
 		getHandler(http.StatusOK, func(r *http.Request) ([]repository.EntitySummary, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return nil, err
 			}
 			v, lang, err := versionAndLanguage(r)
@@ -91,8 +91,8 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: base + "/entities/{name}", Summary: "Rename an entity and/or set its group (\"\" removes it)",
 		Tag: "intents", Auth: authAny, Request: EntityChange{}, Response: Changed{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *EntityChange) (Changed, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
+			uuid, err := scoped(r, repository.RoleContributor)
+			if err != nil {
 				return Changed{}, err
 			}
 			v, _, err := versionAndLanguage(r)
@@ -120,8 +120,8 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodDelete, Pattern: base + "/entities/{name}", Summary: "Remove an entity's spans from every example",
 		Tag: "intents", Auth: authAny, Response: Changed{}},
 		getHandler(http.StatusOK, func(r *http.Request) (Changed, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
+			uuid, err := scoped(r, repository.RoleContributor)
+			if err != nil {
 				return Changed{}, err
 			}
 			v, _, err := versionAndLanguage(r)
@@ -134,8 +134,8 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: base + "/groups/{name}", Summary: "Rename an entity group",
 		Tag: "intents", Auth: authAny, Request: Rename{}, Response: Changed{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *Rename) (Changed, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
+			uuid, err := scoped(r, repository.RoleContributor)
+			if err != nil {
 				return Changed{}, err
 			}
 			v, _, err := versionAndLanguage(r)

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
@@ -46,8 +44,8 @@ func (s *Server) logRoutes() {
 		Summary: "Interaction logs, newest first (query: language, intent, min_confidence, max_confidence, from, to (RFC 3339), q, out_of_scope, version, offset, limit)",
 		Tag:     "logs", Auth: authAny, Response: Page[repository.Log]{}},
 		getHandler(http.StatusOK, func(r *http.Request) (Page[repository.Log], error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return Page[repository.Log]{}, err
 			}
 			f, err := logFilter(r)
@@ -60,11 +58,7 @@ func (s *Server) logRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/{id}", Summary: "One interaction log",
 		Tag: "logs", Auth: authAny, Response: repository.Log{}},
 		getHandler(http.StatusOK, func(r *http.Request) (repository.Log, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
-				return repository.Log{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleUser)
 			if err != nil {
 				return repository.Log{}, err
 			}
@@ -74,11 +68,7 @@ func (s *Server) logRoutes() {
 		Summary: "Add a logged text to the examples of its version and language, with a corrected intent",
 		Tag:     "logs", Auth: authAny, Request: LogToDataset{}, Response: repository.Example{}, Status: http.StatusCreated},
 		jsonHandler(http.StatusCreated, func(r *http.Request, in *LogToDataset) (repository.Example, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
-				return repository.Example{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleContributor)
 			if err != nil {
 				return repository.Example{}, err
 			}
@@ -88,11 +78,7 @@ func (s *Server) logRoutes() {
 		Summary: "Add a logged text to the test sentences of its version and language",
 		Tag:     "logs", Auth: authAny, Request: LogToDataset{}, Response: repository.TestSentence{}, Status: http.StatusCreated},
 		jsonHandler(http.StatusCreated, func(r *http.Request, in *LogToDataset) (repository.TestSentence, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
-				return repository.TestSentence{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleContributor)
 			if err != nil {
 				return repository.TestSentence{}, err
 			}

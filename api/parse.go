@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
@@ -105,8 +103,8 @@ func (s *Server) parseRoutes() {
 	s.handle(route{Method: http.MethodPost, Pattern: "/v1/repositories/{uuid}/parse", Summary: "Classify a text: intent, ranking, entities, out-of-scope, model and timing",
 		Tag: "parse", Auth: authAny, Request: ParseRequest{}, Response: ParseResponse{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *ParseRequest) (ParseResponse, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return ParseResponse{}, err
 			}
 			res, err := s.engine.Parse(r.Context(), training.ParseRequest{RepositoryUUID: uuid, VersionID: in.VersionID, Language: in.Language, Text: in.Text})

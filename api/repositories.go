@@ -3,8 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/weni-ai/sabia/repository"
 )
 
@@ -30,8 +28,8 @@ func (s *Server) repositoryRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: "/v1/repositories/{uuid}", Summary: "Get a repository",
 		Tag: "repositories", Auth: authAny, Response: repository.Repository{}},
 		getHandler(http.StatusOK, func(r *http.Request) (repository.Repository, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return repository.Repository{}, err
 			}
 			return s.repos.FindRepository(r.Context(), uuid)
@@ -39,8 +37,8 @@ func (s *Server) repositoryRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: "/v1/repositories/{uuid}", Summary: "Change a repository's name, description, languages, out-of-scope threshold or built-in intents",
 		Tag: "repositories", Auth: authAny, Request: repository.RepositoryUpdate{}, Response: repository.Repository{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, u *repository.RepositoryUpdate) (repository.Repository, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleAdmin); err != nil {
+			uuid, err := scoped(r, repository.RoleAdmin)
+			if err != nil {
 				return repository.Repository{}, err
 			}
 			repo, err := s.repos.UpdateRepository(r.Context(), uuid, *u)
@@ -50,11 +48,11 @@ func (s *Server) repositoryRoutes() {
 	s.handle(route{Method: http.MethodDelete, Pattern: "/v1/repositories/{uuid}", Summary: "Delete a repository with everything in it",
 		Tag: "repositories", Auth: authAny, Status: http.StatusNoContent},
 		getHandler(http.StatusNoContent, func(r *http.Request) (Empty, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleAdmin); err != nil {
+			uuid, err := scoped(r, repository.RoleAdmin)
+			if err != nil {
 				return Empty{}, err
 			}
-			err := s.repos.DeleteRepository(r.Context(), uuid)
+			err = s.repos.DeleteRepository(r.Context(), uuid)
 			s.engine.Forget(uuid)
 			s.auth.forget(uuid, "")
 			return Empty{}, err
@@ -62,8 +60,8 @@ func (s *Server) repositoryRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: "/v1/repositories/{uuid}/versions", Summary: "List a repository's versions",
 		Tag: "repositories", Auth: authAny, Response: []repository.Version{}},
 		getHandler(http.StatusOK, func(r *http.Request) ([]repository.Version, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return nil, err
 			}
 			if _, err := s.repos.FindRepository(r.Context(), uuid); err != nil {

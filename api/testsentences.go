@@ -1,10 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"net/http"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/weni-ai/sabia/repository"
 )
@@ -20,46 +17,14 @@ func (s *Server) testSentenceRoutes() {
 	s.handle(route{Method: http.MethodPost, Pattern: base,
 		Summary: "Add one test sentence (an object) or many (an array of at most 1000, all or nothing)",
 		Tag:     "evaluation", Auth: authAny, Request: repository.TestSentenceInput{}, Response: repository.TestSentence{}, Status: http.StatusCreated},
-		func(w http.ResponseWriter, r *http.Request) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
-				writeError(w, r, err)
-				return
-			}
-			body, err := readBody(r)
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			var in []repository.TestSentenceInput
-			bulk := len(bytes.TrimSpace(body)) > 0 && bytes.TrimSpace(body)[0] == '['
-			if bulk {
-				err = decodeJSON(body, &in)
-			} else {
-				var one repository.TestSentenceInput
-				err = decodeJSON(body, &one)
-				in = []repository.TestSentenceInput{one}
-			}
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			out, err := s.repos.AddTestSentences(r.Context(), uuid, in)
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			if bulk {
-				writeJSON(w, http.StatusCreated, TestSentencesCreated{Count: len(out), TestSentences: nonNil(out)})
-				return
-			}
-			writeJSON(w, http.StatusCreated, out[0])
-		})
+		createOneOrMany(s.repos.AddTestSentences, func(out []repository.TestSentence) any {
+			return TestSentencesCreated{Count: len(out), TestSentences: nonNil(out)}
+		}))
 	s.handle(route{Method: http.MethodGet, Pattern: base, Summary: "List test sentences (query: language, intent, entity, q, version, offset, limit)",
 		Tag: "evaluation", Auth: authAny, Response: Page[repository.TestSentence]{}},
 		getHandler(http.StatusOK, func(r *http.Request) (Page[repository.TestSentence], error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return Page[repository.TestSentence]{}, err
 			}
 			off, lim, err := paging(r)
@@ -78,11 +43,7 @@ func (s *Server) testSentenceRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/{id}", Summary: "Get a test sentence",
 		Tag: "evaluation", Auth: authAny, Response: repository.TestSentence{}},
 		getHandler(http.StatusOK, func(r *http.Request) (repository.TestSentence, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
-				return repository.TestSentence{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleUser)
 			if err != nil {
 				return repository.TestSentence{}, err
 			}
@@ -91,11 +52,7 @@ func (s *Server) testSentenceRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: base + "/{id}", Summary: "Change a test sentence",
 		Tag: "evaluation", Auth: authAny, Request: repository.TestSentenceUpdate{}, Response: repository.TestSentence{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, u *repository.TestSentenceUpdate) (repository.TestSentence, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
-				return repository.TestSentence{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleContributor)
 			if err != nil {
 				return repository.TestSentence{}, err
 			}
@@ -104,11 +61,7 @@ func (s *Server) testSentenceRoutes() {
 	s.handle(route{Method: http.MethodDelete, Pattern: base + "/{id}", Summary: "Delete a test sentence",
 		Tag: "evaluation", Auth: authAny, Status: http.StatusNoContent},
 		getHandler(http.StatusNoContent, func(r *http.Request) (Empty, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleContributor); err != nil {
-				return Empty{}, err
-			}
-			id, err := pathID(r, "id")
+			uuid, id, err := scopedID(r, repository.RoleContributor)
 			if err != nil {
 				return Empty{}, err
 			}

@@ -19,8 +19,8 @@ func (s *Server) tokenRoutes() {
 	s.handle(route{Method: http.MethodPost, Pattern: base, Summary: "Create an access token (role user, contributor or admin); the secret is shown only in this answer",
 		Tag: "tokens", Auth: authAny, Request: repository.TokenInput{}, Response: TokenCreated{}, Status: http.StatusCreated},
 		jsonHandler(http.StatusCreated, func(r *http.Request, in *repository.TokenInput) (TokenCreated, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleAdmin); err != nil {
+			uuid, err := scoped(r, repository.RoleAdmin)
+			if err != nil {
 				return TokenCreated{}, err
 			}
 			t, secret, err := s.repos.CreateToken(r.Context(), uuid, *in)
@@ -29,8 +29,8 @@ func (s *Server) tokenRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: base, Summary: "List a repository's tokens (without secrets)",
 		Tag: "tokens", Auth: authAny, Response: []repository.Token{}},
 		getHandler(http.StatusOK, func(r *http.Request) ([]repository.Token, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleAdmin); err != nil {
+			uuid, err := scoped(r, repository.RoleAdmin)
+			if err != nil {
 				return nil, err
 			}
 			out, err := s.repos.ListTokens(r.Context(), uuid)
@@ -39,12 +39,12 @@ func (s *Server) tokenRoutes() {
 	s.handle(route{Method: http.MethodDelete, Pattern: base + "/{id}", Summary: "Revoke a token",
 		Tag: "tokens", Auth: authAny, Status: http.StatusNoContent},
 		getHandler(http.StatusNoContent, func(r *http.Request) (Empty, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleAdmin); err != nil {
+			uuid, err := scoped(r, repository.RoleAdmin)
+			if err != nil {
 				return Empty{}, err
 			}
 			id := chi.URLParam(r, "id")
-			err := s.repos.RevokeToken(r.Context(), uuid, id)
+			err = s.repos.RevokeToken(r.Context(), uuid, id)
 			s.auth.forget(uuid, id)
 			return Empty{}, err
 		}))

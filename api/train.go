@@ -53,8 +53,8 @@ func (s *Server) trainRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: "/v1/repositories/{uuid}/jobs", Summary: "List a repository's jobs, newest first",
 		Tag: "training", Auth: authAny, Response: []repository.Job{}},
 		getHandler(http.StatusOK, func(r *http.Request) ([]repository.Job, error) {
-			uuid := chi.URLParam(r, "uuid")
-			if err := allow(r, uuid, repository.RoleUser); err != nil {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
 				return nil, err
 			}
 			if _, err := s.repos.FindRepository(r.Context(), uuid); err != nil {
