@@ -3,6 +3,8 @@ package repository
 import (
 	"slices"
 	"time"
+
+	"github.com/weni-ai/sabia/nlu"
 )
 
 // Limits and defaults of repositories.
@@ -20,6 +22,10 @@ const (
 
 	// MaxDescriptionRunes bounds a repository's description, in runes.
 	MaxDescriptionRunes = 2000
+
+	// MaxPatternEntities bounds the pattern entities of a repository; each
+	// is matched on every classification.
+	MaxPatternEntities = 100
 
 	// DefaultVersionName is the name of the version every repository starts
 	// with, as in Bothub.
@@ -56,9 +62,13 @@ type Repository struct {
 	BuiltinIntents bool `json:"builtin_intents"`
 	// LogRetentionDays is how many days interaction logs are kept, in
 	// [0, MaxLogRetentionDays]; 0 keeps them forever.
-	LogRetentionDays int       `json:"log_retention_days"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	LogRetentionDays int `json:"log_retention_days"`
+	// PatternEntities are entities the user declares with a regex or a list
+	// of values with synonyms; they apply at classification, so changing
+	// them needs no training. Never nil in stored repositories.
+	PatternEntities []nlu.PatternEntity `json:"pattern_entities"`
+	CreatedAt       time.Time           `json:"created_at"`
+	UpdatedAt       time.Time           `json:"updated_at"`
 }
 
 // HasLanguage reports whether lang (canonical) is one of the repository's
@@ -78,6 +88,9 @@ type RepositoryInput struct {
 	Threshold        *float64 `json:"threshold"`
 	BuiltinIntents   bool     `json:"builtin_intents"`
 	LogRetentionDays *int     `json:"log_retention_days"`
+	// PatternEntities are checked with nlu.CompilePatterns; at most
+	// MaxPatternEntities.
+	PatternEntities []nlu.PatternEntity `json:"pattern_entities"`
 }
 
 // RepositoryUpdate changes the non-nil fields of a repository. Languages, when
@@ -90,6 +103,8 @@ type RepositoryUpdate struct {
 	Threshold        *float64  `json:"threshold"`
 	BuiltinIntents   *bool     `json:"builtin_intents"`
 	LogRetentionDays *int      `json:"log_retention_days"`
+	// PatternEntities, when set, replaces the list.
+	PatternEntities *[]nlu.PatternEntity `json:"pattern_entities"`
 }
 
 // RepositoryFilter selects repositories. Zero fields do not filter. Query

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
 )
 
 // Service validates requests about repositories and carries them out on a
@@ -74,17 +75,47 @@ func (s *Service) CreateRepository(ctx context.Context, in RepositoryInput) (Rep
 	if verr := checkRetention(retention); verr != nil {
 		return Repository{}, verr
 	}
+	pats, verr := checkPatterns(in.PatternEntities)
+	if verr != nil {
+		return Repository{}, verr
+	}
 	now := s.clock()
 	r := Repository{
 		UUID: newUUID(), Name: name, Description: desc, Language: main, Languages: langs,
 		Threshold: threshold, BuiltinIntents: in.BuiltinIntents, LogRetentionDays: retention,
-		CreatedAt: now, UpdatedAt: now,
+		PatternEntities: pats, CreatedAt: now, UpdatedAt: now,
 	}
 	v := Version{RepositoryUUID: r.UUID, Name: DefaultVersionName, IsDefault: true, CreatedAt: now}
 	if err := s.store.CreateRepository(ctx, &r, &v); err != nil {
 		return Repository{}, fmt.Errorf("creating repository: %w", err)
 	}
 	return r, nil
+}
+
+// checkPatterns validates pattern entities (names like entity names, a regex
+// or values, regexes that compile) and returns them, never nil.
+func checkPatterns(p []nlu.PatternEntity) ([]nlu.PatternEntity, *sabia.Error) {
+	if len(p) > MaxPatternEntities {
+		return nil, sabia.Errorf(sabia.ETOOLARGE, "%d pattern entities, more than %d", len(p), MaxPatternEntities)
+	}
+	out := make([]nlu.PatternEntity, len(p))
+	for i, d := range p {
+		name, verr := cleanLabel("entity", d.Name)
+		if verr != nil {
+			return nil, sabia.Errorf(verr.Code, "pattern entity %d: %s", i, verr.Message)
+		}
+		d.Name = name
+		if d.Group != "" {
+			if d.Group, verr = cleanLabel("group", d.Group); verr != nil {
+				return nil, sabia.Errorf(verr.Code, "pattern entity %d: %s", i, verr.Message)
+			}
+		}
+		out[i] = d
+	}
+	if _, err := nlu.CompilePatterns(out); err != nil {
+		return nil, sabia.Errorf(sabia.EINVALID, "%v", err)
+	}
+	return out, nil
 }
 
 func checkThreshold(t float64) *sabia.Error {
@@ -168,6 +199,11 @@ func (s *Service) UpdateRepository(ctx context.Context, uuid string, u Repositor
 			return Repository{}, verr
 		}
 		r.LogRetentionDays = *u.LogRetentionDays
+	}
+	if u.PatternEntities != nil {
+		if r.PatternEntities, verr = checkPatterns(*u.PatternEntities); verr != nil {
+			return Repository{}, verr
+		}
 	}
 	for _, l := range old {
 		if r.HasLanguage(l) {

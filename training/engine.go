@@ -100,6 +100,7 @@ type loaded struct {
 type settings struct {
 	repo           repository.Repository
 	defaultVersion int64
+	patterns       *nlu.Patterns // the repository's pattern entities, nil when none
 }
 
 // trainPayload is the payload of a train job in the queue.
@@ -392,7 +393,11 @@ func (e *Engine) settingsOf(ctx context.Context, repoUUID string) (settings, err
 	if err != nil {
 		return settings{}, err
 	}
-	s = settings{repo: repo, defaultVersion: v.ID}
+	pats, err := nlu.CompilePatterns(repo.PatternEntities)
+	if err != nil {
+		return settings{}, fmt.Errorf("compiling the pattern entities of %s: %w", repoUUID, err)
+	}
+	s = settings{repo: repo, defaultVersion: v.ID, patterns: pats}
 	e.mu.Lock()
 	e.settings[repoUUID] = s
 	e.mu.Unlock()
@@ -463,6 +468,13 @@ func (e *Engine) Parse(ctx context.Context, req ParseRequest) (Parsed, error) {
 		return Parsed{}, err
 	}
 	p := l.model.Predict(req.Text, nlu.PredictOptions{Threshold: thresholdOf(s.repo)})
+	if s.patterns != nil {
+		// The user's declared entities win over learned and built-in ones.
+		p.Entities = nlu.MergeEntities(s.patterns.Extract(req.Text, nlu.Tokenize(req.Text)), p.Entities)
+		if p.Entities == nil {
+			p.Entities = []nlu.Entity{}
+		}
+	}
 	if s.repo.BuiltinIntents && e.detector != nil {
 		p = withBuiltins(p, l.model, e.detector, req.Text, lang, thresholdOf(s.repo))
 	}

@@ -314,6 +314,31 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("in-scope text: %d %+v", st, np)
 	}
 
+	// Pattern entities the user declares apply at once, without training.
+	pats := map[string]any{"pattern_entities": []map[string]any{
+		{"name": "protocolo", "regex": `PRT-\d{6}`},
+		{"name": "cor", "group": "produto", "values": []map[string]any{{"value": "azul", "synonyms": []string{"azulzinho", "blue"}}}},
+	}}
+	if st := s.json("PATCH", "/v1/repositories/"+repo.UUID, adminSecret, pats, nil); st != http.StatusOK {
+		t.Fatalf("patch pattern entities: %d", st)
+	}
+	var pp bothubResp
+	s.json("POST", "/v2/parse/", tok.Secret, map[string]any{"text": "meu protocolo é PRT-123456, quero o AZULZINHO"}, &pp)
+	if got := pp.Entities["other"]; len(got) != 1 || got[0].Entity != "protocolo" || got[0].Value != "PRT-123456" || got[0].Start != 16 {
+		t.Errorf("regex entity = %+v", pp.Entities)
+	}
+	if got := pp.Entities["produto"]; len(got) != 1 || got[0].Entity != "cor" || got[0].Value != "AZULZINHO" {
+		t.Errorf("list entity = %+v", pp.Entities)
+	}
+	if strings.Join(pp.GroupList, ",") != "produto" {
+		t.Errorf("group_list = %q", pp.GroupList)
+	}
+	var e2 errResp
+	bad := map[string]any{"pattern_entities": []map[string]any{{"name": "x", "regex": "("}}}
+	if st := s.json("PATCH", "/v1/repositories/"+repo.UUID, adminSecret, bad, &e2); st != http.StatusBadRequest || !strings.Contains(e2.Error.Message, "x") {
+		t.Errorf("bad regex: %d %+v", st, e2)
+	}
+
 	// /info/ lists the intents for flows.
 	var info struct {
 		Intents []string `json:"intents"`

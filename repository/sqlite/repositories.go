@@ -14,8 +14,8 @@ import (
 
 const sqlInsertRepository = `INSERT INTO repositories
     (uuid, name, name_folded, description, language, languages, threshold, builtin_intents, log_retention_days,
-    created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+    pattern_entities, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 const sqlInsertVersion = `INSERT INTO versions (repository_uuid, name, is_default, created_at) VALUES (?, ?, ?, ?)`
 
@@ -25,9 +25,13 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 	if err != nil {
 		return err
 	}
+	pats, err := patternsJSON(r.PatternEntities)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, sqlInsertRepository, r.UUID, r.Name, nlu.Fold(r.Name), r.Description,
-			r.Language, string(langs), r.Threshold, r.BuiltinIntents, r.LogRetentionDays, fmtTime(r.CreatedAt), fmtTime(r.UpdatedAt))
+			r.Language, string(langs), r.Threshold, r.BuiltinIntents, r.LogRetentionDays, pats, fmtTime(r.CreatedAt), fmtTime(r.UpdatedAt))
 		if isUnique(err) {
 			return sabia.Errorf(sabia.ECONFLICT, "repository %q already exists", r.UUID)
 		}
@@ -45,20 +49,35 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 }
 
 const sqlSelectRepository = `SELECT uuid, name, description, language, languages, threshold, builtin_intents,
-    log_retention_days, created_at, updated_at FROM repositories`
+    log_retention_days, pattern_entities, created_at, updated_at FROM repositories`
 
 func scanRepository(row interface{ Scan(...any) error }) (repository.Repository, error) {
 	var r repository.Repository
-	var langs string
+	var langs, pats string
 	err := row.Scan(&r.UUID, &r.Name, &r.Description, &r.Language, &langs, &r.Threshold, &r.BuiltinIntents,
-		&r.LogRetentionDays, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
+		&r.LogRetentionDays, &pats, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
 	if err != nil {
 		return r, err
 	}
 	if err := json.Unmarshal([]byte(langs), &r.Languages); err != nil {
 		return r, fmt.Errorf("repository %s languages: %w", r.UUID, err)
 	}
+	if err := json.Unmarshal([]byte(pats), &r.PatternEntities); err != nil {
+		return r, fmt.Errorf("repository %s pattern entities: %w", r.UUID, err)
+	}
+	if r.PatternEntities == nil {
+		r.PatternEntities = []nlu.PatternEntity{}
+	}
 	return r, nil
+}
+
+// patternsJSON encodes pattern entities for their column ("[]" for none).
+func patternsJSON(p []nlu.PatternEntity) (string, error) {
+	if p == nil {
+		p = []nlu.PatternEntity{}
+	}
+	b, err := json.Marshal(p)
+	return string(b), err
 }
 
 // FindRepository implements repository.Store.
@@ -117,7 +136,8 @@ func likeContains(s string) string {
 }
 
 const sqlUpdateRepository = `UPDATE repositories SET name = ?, name_folded = ?, description = ?, language = ?,
-    languages = ?, threshold = ?, builtin_intents = ?, log_retention_days = ?, updated_at = ? WHERE uuid = ?`
+    languages = ?, threshold = ?, builtin_intents = ?, log_retention_days = ?, pattern_entities = ?, updated_at = ?
+    WHERE uuid = ?`
 
 // UpdateRepository implements repository.Store.
 func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) error {
@@ -125,9 +145,13 @@ func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) 
 	if err != nil {
 		return err
 	}
+	pats, err := patternsJSON(r.PatternEntities)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, sqlUpdateRepository, r.Name, nlu.Fold(r.Name), r.Description, r.Language,
-			string(langs), r.Threshold, r.BuiltinIntents, r.LogRetentionDays, fmtTime(r.UpdatedAt), r.UUID)
+			string(langs), r.Threshold, r.BuiltinIntents, r.LogRetentionDays, pats, fmtTime(r.UpdatedAt), r.UUID)
 		if err != nil {
 			return fmt.Errorf("updating repository: %w", err)
 		}

@@ -88,6 +88,10 @@ func newRepo(t *testing.T, s repository.Store, uuid string, created time.Time, l
 	r := repository.Repository{
 		UUID: uuid, Name: "Atendimento " + uuid, Description: "bot de teste", Language: langs[0], Languages: langs,
 		Threshold: repository.DefaultThreshold, LogRetentionDays: repository.DefaultLogRetentionDays,
+		PatternEntities: []nlu.PatternEntity{
+			{Name: "produto", Values: []nlu.ListValue{{Value: "Cartão Gold", Synonyms: []string{"gold", "cartao dourado"}}}},
+			{Name: "protocolo", Group: "atendimento", Regex: `PRT-\d{6}`},
+		},
 		CreatedAt: created, UpdatedAt: created,
 	}
 	v := repository.Version{Name: repository.DefaultVersionName, IsDefault: true, CreatedAt: created}
