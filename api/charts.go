@@ -48,7 +48,7 @@ func confusionSVG(matrix map[string]map[string]int, title string) []byte {
 	labelW = math.Min(labelW, 260)
 	top := labelW + 60
 	left := labelW + 20
-	w := left + cell*float64(n) + 20
+	w := math.Max(left+cell*float64(n)+20, float64(len([]rune(title)))*7.5+20)
 	h := top + cell*float64(n) + 40
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif">`, w, h, w, h)
@@ -62,6 +62,7 @@ func confusionSVG(matrix map[string]map[string]int, title string) []byte {
 		return b.Bytes()
 	}
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" font-size="11" fill="#555">predicted →</text>`, left, top-labelW-8+labelW*0.1)
+	fmt.Fprintf(&b, `<text x="10" y="%.0f" font-size="11" fill="#555">expected ↓</text>`, top-6)
 	for i, l := range labels {
 		y := top + cell*float64(i) + cell*0.7
 		fmt.Fprintf(&b, `<text x="%.0f" y="%.1f" font-size="10" text-anchor="end">%s</text>`, left-4, y, html.EscapeString(clip(l, 40)))
@@ -79,7 +80,8 @@ func confusionSVG(matrix map[string]map[string]int, title string) []byte {
 			x, y := left+cell*float64(j), top+cell*float64(i)
 			fill := "#f7f7f7"
 			if c > 0 && total > 0 {
-				share := float64(c) / float64(total)
+				// sqrt makes a few errors among many right answers visible.
+				share := math.Sqrt(float64(c) / float64(total))
 				if i == j {
 					fill = fmt.Sprintf("rgb(%d,%d,%d)", int(235-share*180), int(245-share*90), int(235-share*180))
 				} else {
@@ -135,7 +137,7 @@ func confidenceSVG(correct, wrong []float64, title string) []byte {
 				fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="9" text-anchor="middle">%d</text>`, x+float64(k)*barW+barW/2, base-bh-3, c)
 			}
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="10" text-anchor="middle">%.1f</text>`, x+barW, base+14, float64(i)/confidenceBins)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.0f" font-size="9" text-anchor="middle">%.1f–%.1f</text>`, x+barW, base+14, float64(i)/confidenceBins, float64(i+1)/confidenceBins)
 	}
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" font-size="11" fill="#555">top confidence</text>`, left, base+32)
 	b.WriteString(`</svg>`)
