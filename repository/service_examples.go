@@ -105,21 +105,31 @@ func (s *Service) FindExample(ctx context.Context, repoUUID string, id int64) (E
 // MaxPageSize means MaxPageSize. Returns ENOTFOUND (repository or version)
 // or EINVALID (unknown language).
 func (s *Service) ListExamples(ctx context.Context, repoUUID string, f ExampleFilter) ([]Example, int, error) {
+	if err := s.scopeFilter(ctx, repoUUID, &f); err != nil {
+		return nil, 0, err
+	}
+	return s.store.ListExamples(ctx, f)
+}
+
+// scopeFilter resolves a sentence filter for a repository: its version (0 =
+// the default), the canonical language, trimmed names and a valid page.
+// Returns ENOTFOUND or EINVALID.
+func (s *Service) scopeFilter(ctx context.Context, repoUUID string, f *ExampleFilter) error {
 	v, err := s.FindVersion(ctx, repoUUID, f.VersionID)
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	if f.Language != "" {
 		l, verr := parseLanguage(f.Language)
 		if verr != nil {
-			return nil, 0, verr
+			return verr
 		}
 		f.Language = l
 	}
 	f.RepositoryUUID, f.VersionID = repoUUID, v.ID
 	f.Intent, f.Entity = strings.TrimSpace(f.Intent), strings.TrimSpace(f.Entity)
 	f.Offset, f.Limit = page(f.Offset, f.Limit)
-	return s.store.ListExamples(ctx, f)
+	return nil
 }
 
 // UpdateExample changes the fields set in u, validated as in AddExamples

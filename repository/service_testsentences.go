@@ -3,7 +3,6 @@ package repository
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/nlu"
@@ -60,21 +59,11 @@ func (s *Service) FindTestSentence(ctx context.Context, repoUUID string, id int6
 // ListExamples. Returns ENOTFOUND (repository or version) or EINVALID
 // (unknown language).
 func (s *Service) ListTestSentences(ctx context.Context, repoUUID string, f TestSentenceFilter) ([]TestSentence, int, error) {
-	v, err := s.FindVersion(ctx, repoUUID, f.VersionID)
-	if err != nil {
+	ef := ExampleFilter(f)
+	if err := s.scopeFilter(ctx, repoUUID, &ef); err != nil {
 		return nil, 0, err
 	}
-	if f.Language != "" {
-		l, verr := parseLanguage(f.Language)
-		if verr != nil {
-			return nil, 0, verr
-		}
-		f.Language = l
-	}
-	f.RepositoryUUID, f.VersionID = repoUUID, v.ID
-	f.Intent, f.Entity = strings.TrimSpace(f.Intent), strings.TrimSpace(f.Entity)
-	f.Offset, f.Limit = page(f.Offset, f.Limit)
-	return s.store.ListTestSentences(ctx, f)
+	return s.store.ListTestSentences(ctx, TestSentenceFilter(ef))
 }
 
 // UpdateTestSentence changes the fields set in u, validated as in
