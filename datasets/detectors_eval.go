@@ -1,7 +1,17 @@
 package datasets
 
+// Evaluation sets of the built-in detectors.
+const (
+	// EvalSetFirst is the first held-out set, written apart from the
+	// training data.
+	EvalSetFirst = "eval"
+	// EvalSetFresh is the second held-out set (DetectorFresh).
+	EvalSetFresh = "fresh"
+)
+
 // DetectorReport is the evaluation of one detector in one language.
 type DetectorReport struct {
+	Set       string  `json:"set"`
 	Detector  string  `json:"detector"`
 	Language  string  `json:"language"`
 	N         int     `json:"n"`
@@ -14,18 +24,22 @@ type DetectorReport struct {
 	FalseNegatives []string `json:"false_negatives"`
 }
 
-// EvaluateDetectors scores the detectors on the shipped evaluation sets,
-// which were written apart from the training data, with the language given
-// (langGiven) or detected.
-func EvaluateDetectors(d *Detectors, langGiven bool) ([]DetectorReport, error) {
+// EvaluateDetectors scores the detectors on one of the shipped evaluation
+// sets (EvalSetFirst or EvalSetFresh), which were written apart from the
+// training data, with the language given (langGiven) or detected.
+func EvaluateDetectors(d *Detectors, set string, langGiven bool) ([]DetectorReport, error) {
+	load := DetectorEval
+	if set == EvalSetFresh {
+		load = DetectorFresh
+	}
 	var out []DetectorReport
 	for _, l := range DetectorLanguages {
-		exs, err := DetectorEval(l)
+		exs, err := load(l)
 		if err != nil {
 			return nil, err
 		}
 		for _, name := range DetectorNames {
-			r := DetectorReport{Detector: name, Language: l, N: len(exs), FalsePositives: []string{}, FalseNegatives: []string{}}
+			r := DetectorReport{Set: set, Detector: name, Language: l, N: len(exs), FalsePositives: []string{}, FalseNegatives: []string{}}
 			var tp, fp, fn int
 			for _, ex := range exs {
 				lang := ""
