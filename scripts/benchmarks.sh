@@ -26,7 +26,7 @@ done
   go test -run '^$' -bench 'BenchmarkTrainCLINC' -benchmem -count 3 ./nlu/
   go test -run '^$' -bench 'BenchmarkDetect$|BenchmarkDetectWithLanguageID|BenchmarkNewDetectors' -benchmem -count 5 ./datasets/
   go test -run '^$' -bench 'BenchmarkCacheGet|BenchmarkBatchWriterAdd' -benchmem -count 5 ./training/
-  go test -run '^$' -bench 'BenchmarkParseLogging' -benchtime 5000x -count 5 ./cmd/sabia/
+  go test -run '^$' -bench 'BenchmarkParseLogging' -benchtime 5000x -count 10 ./cmd/sabia/
 } 2>/dev/null | grep -E '^Benchmark' > "$tmp/gobench.txt" || true
 
 python3 - "$tmp" "$OUT" <<'PY'
@@ -96,7 +96,7 @@ if bench:
     L.append("## Go benchmarks\n")
     L.append("Commands (see `scripts/benchmarks.sh`): `go test -run '^$' -bench 'BenchmarkPredict|BenchmarkExtractBuiltins|BenchmarkTaggerTag$' -benchmem -count 5 ./nlu/`, "
              "`-bench BenchmarkTrainCLINC -count 3 ./nlu/`, `-bench 'BenchmarkDetect$|BenchmarkDetectWithLanguageID|BenchmarkNewDetectors' -count 5 ./datasets/`, "
-             "`-bench 'BenchmarkCacheGet|BenchmarkBatchWriterAdd' -count 5 ./training/`, `-bench BenchmarkParseLogging -benchtime 5000x -count 5 ./cmd/sabia/`. "
+             "`-bench 'BenchmarkCacheGet|BenchmarkBatchWriterAdd' -count 5 ./training/`, `-bench BenchmarkParseLogging -benchtime 5000x -count 10 ./cmd/sabia/`. "
              "Medians over the runs; BenchmarkParseLogging sends 1,000 requests per second to a real server on loopback and reports client-side latency percentiles.\n")
     groups = {}
     for l in bench:
@@ -114,8 +114,10 @@ if bench:
     on = [metric(x[1], "p50-µs") for x in groups.get("BenchmarkParseLogging/logging=on-2", [])]
     off = [metric(x[1], "p50-µs") for x in groups.get("BenchmarkParseLogging/logging=off-2", [])]
     if on and off and None not in on and None not in off:
-        L.append(f"\nInteraction logging at 1,000 requests/s: median client latency {statistics.median(on):.0f} µs with logging, "
-                 f"{statistics.median(off):.0f} µs without — ratio {statistics.median(on)/statistics.median(off):.3f}.")
+        L.append(f"\nInteraction logging at 1,000 requests/s ({len(on)} runs each): median client-side p50 latency "
+                 f"{statistics.median(on):.0f} µs with logging (runs {min(on):.0f}–{max(on):.0f}), {statistics.median(off):.0f} µs without "
+                 f"(runs {min(off):.0f}–{max(off):.0f}); ratio of medians {statistics.median(on)/statistics.median(off):.3f}. "
+                 "Client and server share the same 2 cores, so run-to-run spread is of the same order as the difference.")
     L.append("\n```")
     L += bench
     L.append("```\n")
