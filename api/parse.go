@@ -260,7 +260,9 @@ func (s *Server) info(r *http.Request) (Info, error) {
 	}
 	out := Info{UUID: repo.UUID, Name: repo.Name, Language: repo.Language, Languages: repo.Languages, Intents: []string{}, Entities: []string{}, Groups: []string{}}
 	for _, i := range intents {
-		out.Intents = append(out.Intents, i.Name)
+		if i.Name != repository.OutOfScopeIntent { // learnt as "none of these", never answered
+			out.Intents = append(out.Intents, i.Name)
+		}
 	}
 	if repo.BuiltinIntents {
 		out.Intents = append(out.Intents, training.BuiltinIntents...)

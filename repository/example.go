@@ -29,6 +29,13 @@ const (
 	MaxPageSize = 1000
 )
 
+// OutOfScopeIntent is the reserved intent of examples that the bot must NOT
+// answer ("qual a capital da Austrália?" in a store's bot). They are stored
+// like any other, but the classifier learns them as "none of these": they
+// lower the confidence of similar texts instead of being predicted, and make
+// out_of_scope true. Test sentences with it measure out-of-scope recall.
+const OutOfScopeIntent = "out_of_scope"
+
 // Example is one training sentence of a version, in one language, labelled
 // with an intent and with entity spans (rune offsets into Text, sorted by
 // Start, never overlapping). Text is unique within its version and language.

@@ -298,11 +298,24 @@ func blockers(lang string, examples []nlu.Example) string {
 	return strings.Join(msgs, "; ")
 }
 
+// forNLU turns the repository's out-of-scope examples (intent
+// repository.OutOfScopeIntent) into nlu's (intent ""), in a copy.
+func forNLU(examples []nlu.Example) []nlu.Example {
+	out := make([]nlu.Example, len(examples))
+	for i, ex := range examples {
+		if ex.Intent == repository.OutOfScopeIntent {
+			ex.Intent = ""
+		}
+		out[i] = ex
+	}
+	return out
+}
+
 // trainable says why examples cannot be trained on, or "" when they can.
 func trainable(examples []nlu.Example) string {
 	intents := map[string]int{}
 	for _, ex := range examples {
-		if ex.Intent != "" {
+		if ex.Intent != "" && ex.Intent != repository.OutOfScopeIntent {
 			intents[ex.Intent]++
 		}
 	}
@@ -338,7 +351,7 @@ func (e *Engine) runTrain(ctx context.Context, qj Job, progress func(float64)) e
 		return Permanent(errors.New(why))
 	}
 	start := time.Now()
-	m, err := nlu.Train(ctx, j.Language, examples, e.trainCfg, func(p float64) { progress(0.95 * p) })
+	m, err := nlu.Train(ctx, j.Language, forNLU(examples), e.trainCfg, func(p float64) { progress(0.95 * p) })
 	if err != nil {
 		return fmt.Errorf("training: %w", err)
 	}

@@ -149,6 +149,7 @@ func (e *Engine) runEvaluate(ctx context.Context, qj Job, progress func(float64)
 		if err != nil {
 			return err
 		}
+		expected = forNLU(expected)
 		if len(expected) == 0 {
 			return Permanent(errors.New("there are no test sentences in this language"))
 		}
@@ -183,6 +184,7 @@ func (e *Engine) runEvaluate(ctx context.Context, qj Job, progress func(float64)
 		if why := trainable(expected); why != "" {
 			return Permanent(errors.New(why))
 		}
+		expected = forNLU(expected)
 		if p.Folds == 0 {
 			p.Folds = DefaultFolds
 		}

@@ -622,3 +622,68 @@ func TestOwnIntentTakesPrecedence(t *testing.T) {
 		t.Fatalf("parse = %+v", p)
 	}
 }
+
+// TestOutOfScopeExamples: examples under the reserved intent out_of_scope
+// teach "none of these": texts like them come out of scope, the intent is
+// never answered nor listed, and in-scope texts keep their intent.
+func TestOutOfScopeExamples(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	var repo repoResp
+	s.json("POST", "/v1/repositories", adminSecret, map[string]any{"name": "Loja", "language": "pt_br"}, &repo)
+	base := "/v1/repositories/" + repo.UUID
+	exs := append([]example{}, storeExamples...)
+	for _, txt := range []string{"qual a capital da frança", "quem ganhou o jogo ontem", "me conta uma piada", "vai chover amanhã?",
+		"qual a previsão do tempo", "quem é o presidente do brasil", "me recomenda um filme", "quanto é 2 mais 2"} {
+		exs = append(exs, example{Text: txt, Intent: "out_of_scope"})
+	}
+	if st := s.json("POST", base+"/examples", adminSecret, exs, nil); st != http.StatusCreated {
+		t.Fatalf("examples: %d", st)
+	}
+	if j := s.trainAndWait(repo.UUID); j.Status != "succeeded" {
+		t.Fatalf("train: %+v", j)
+	}
+	type native struct {
+		Intent struct {
+			Name       string  `json:"name"`
+			Confidence float64 `json:"confidence"`
+		} `json:"intent"`
+		OutOfScope    bool `json:"out_of_scope"`
+		IntentRanking []struct {
+			Name string `json:"name"`
+		} `json:"intent_ranking"`
+	}
+	for _, tc := range []struct {
+		text string
+		oos  bool
+		want string
+	}{
+		{"qual a capital da itália?", true, ""},
+		{"quem ganhou o jogo do flamengo", true, ""},
+		{"quero a segunda via do boleto", false, "billing"},
+		{"cadê meu pedido?", false, "tracking"},
+	} {
+		var p native
+		if st := s.json("POST", base+"/parse", adminSecret, map[string]string{"text": tc.text}, &p); st != http.StatusOK {
+			t.Fatalf("parse %q: %d", tc.text, st)
+		}
+		if p.OutOfScope != tc.oos || (!tc.oos && p.Intent.Name != tc.want) {
+			t.Errorf("%q → %+v, want out of scope %v intent %q", tc.text, p, tc.oos, tc.want)
+		}
+		for _, r := range p.IntentRanking {
+			if r.Name == "out_of_scope" {
+				t.Errorf("%q: the reserved intent is in the ranking", tc.text)
+			}
+		}
+	}
+	var tok struct {
+		Secret string `json:"secret"`
+	}
+	s.json("POST", base+"/tokens", adminSecret, map[string]string{"role": "user"}, &tok)
+	var info struct {
+		Intents []string `json:"intents"`
+	}
+	s.json("GET", "/info/", tok.Secret, nil, &info)
+	if strings.Join(info.Intents, ",") != "billing,buy,cancel,tracking" {
+		t.Errorf("/info/ intents = %q", info.Intents)
+	}
+}
