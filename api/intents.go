@@ -30,16 +30,23 @@ func versionAndLanguage(r *http.Request) (int64, string, error) {
 	return v, r.URL.Query().Get("language"), err
 }
 
+// scopedVersion is scoped plus the optional version and language query
+// parameters.
+func scopedVersion(r *http.Request, need repository.Role) (string, int64, string, error) {
+	uuid, err := scoped(r, need)
+	if err != nil {
+		return "", 0, "", err
+	}
+	v, lang, err := versionAndLanguage(r)
+	return uuid, v, lang, err
+}
+
 func (s *Server) intentRoutes() {
 	const base = "/v1/repositories/{uuid}"
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/intents", Summary: "List intents with example counts (query: language, version)",
 		Tag: "intents", Auth: authAny, Response: []repository.IntentSummary{}},
 		getHandler(http.StatusOK, func(r *http.Request) ([]repository.IntentSummary, error) {
-			uuid, err := scoped(r, repository.RoleUser)
-			if err != nil {
-				return nil, err
-			}
-			v, lang, err := versionAndLanguage(r)
+			uuid, v, lang, err := scopedVersion(r, repository.RoleUser)
 			if err != nil {
 				return nil, err
 			}
@@ -49,11 +56,7 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: base + "/intents/{name}", Summary: "Rename an intent (merging into an existing one)",
 		Tag: "intents", Auth: authAny, Request: Rename{}, Response: Changed{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *Rename) (Changed, error) {
-			uuid, err := scoped(r, repository.RoleContributor)
-			if err != nil {
-				return Changed{}, err
-			}
-			v, _, err := versionAndLanguage(r)
+			uuid, v, _, err := scopedVersion(r, repository.RoleContributor)
 			if err != nil {
 				return Changed{}, err
 			}
@@ -63,11 +66,7 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodDelete, Pattern: base + "/intents/{name}", Summary: "Delete an intent and its examples",
 		Tag: "intents", Auth: authAny, Response: Changed{}},
 		getHandler(http.StatusOK, func(r *http.Request) (Changed, error) {
-			uuid, err := scoped(r, repository.RoleContributor)
-			if err != nil {
-				return Changed{}, err
-			}
-			v, _, err := versionAndLanguage(r)
+			uuid, v, _, err := scopedVersion(r, repository.RoleContributor)
 			if err != nil {
 				return Changed{}, err
 			}
@@ -77,11 +76,7 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/entities", Summary: "List entities with their groups and example counts (query: language, version)",
 		Tag: "intents", Auth: authAny, Response: []repository.EntitySummary{}},
 		getHandler(http.StatusOK, func(r *http.Request) ([]repository.EntitySummary, error) {
-			uuid, err := scoped(r, repository.RoleUser)
-			if err != nil {
-				return nil, err
-			}
-			v, lang, err := versionAndLanguage(r)
+			uuid, v, lang, err := scopedVersion(r, repository.RoleUser)
 			if err != nil {
 				return nil, err
 			}
@@ -91,11 +86,7 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: base + "/entities/{name}", Summary: "Rename an entity and/or set its group (\"\" removes it)",
 		Tag: "intents", Auth: authAny, Request: EntityChange{}, Response: Changed{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *EntityChange) (Changed, error) {
-			uuid, err := scoped(r, repository.RoleContributor)
-			if err != nil {
-				return Changed{}, err
-			}
-			v, _, err := versionAndLanguage(r)
+			uuid, v, _, err := scopedVersion(r, repository.RoleContributor)
 			if err != nil {
 				return Changed{}, err
 			}
@@ -120,11 +111,7 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodDelete, Pattern: base + "/entities/{name}", Summary: "Remove an entity's spans from every example",
 		Tag: "intents", Auth: authAny, Response: Changed{}},
 		getHandler(http.StatusOK, func(r *http.Request) (Changed, error) {
-			uuid, err := scoped(r, repository.RoleContributor)
-			if err != nil {
-				return Changed{}, err
-			}
-			v, _, err := versionAndLanguage(r)
+			uuid, v, _, err := scopedVersion(r, repository.RoleContributor)
 			if err != nil {
 				return Changed{}, err
 			}
@@ -134,11 +121,7 @@ func (s *Server) intentRoutes() {
 	s.handle(route{Method: http.MethodPatch, Pattern: base + "/groups/{name}", Summary: "Rename an entity group",
 		Tag: "intents", Auth: authAny, Request: Rename{}, Response: Changed{}},
 		jsonHandler(http.StatusOK, func(r *http.Request, in *Rename) (Changed, error) {
-			uuid, err := scoped(r, repository.RoleContributor)
-			if err != nil {
-				return Changed{}, err
-			}
-			v, _, err := versionAndLanguage(r)
+			uuid, v, _, err := scopedVersion(r, repository.RoleContributor)
 			if err != nil {
 				return Changed{}, err
 			}

@@ -481,6 +481,11 @@ type PredictOptions struct {
 	Now time.Time
 	// NoBuiltins turns off built-in entities (e-mail, CPF, dates, …).
 	NoBuiltins bool
+	// Patterns, when set, are extra user-declared entities matched on the
+	// same tokens; they win over the model's own patterns, learned spans and
+	// built-ins. The server keeps a repository's patterns here so that
+	// changing them needs no training.
+	Patterns *Patterns
 }
 
 // scores returns the raw SVM margins for a featurised text.
@@ -625,8 +630,11 @@ func (m *Model) extract(text string, toks []Token, opts PredictOptions) []Entity
 	if m.tagger != nil {
 		learned = m.tagger.Tag(text, toks)
 	}
+	if opts.Patterns != nil {
+		pats = opts.Patterns.Extract(text, toks)
+	}
 	if m.patterns != nil {
-		pats = m.patterns.Extract(text, toks)
+		pats = MergeEntities(pats, m.patterns.Extract(text, toks))
 	}
 	if !opts.NoBuiltins {
 		now := opts.Now

@@ -1,11 +1,13 @@
 package training
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -480,14 +482,7 @@ func (e *Engine) Parse(ctx context.Context, req ParseRequest) (Parsed, error) {
 		}
 		return Parsed{}, err
 	}
-	p := l.model.Predict(req.Text, nlu.PredictOptions{Threshold: thresholdOf(s.repo)})
-	if s.patterns != nil {
-		// The user's declared entities win over learned and built-in ones.
-		p.Entities = nlu.MergeEntities(s.patterns.Extract(req.Text, nlu.Tokenize(req.Text)), p.Entities)
-		if p.Entities == nil {
-			p.Entities = []nlu.Entity{}
-		}
-	}
+	p := l.model.Predict(req.Text, nlu.PredictOptions{Threshold: thresholdOf(s.repo), Patterns: s.patterns})
 	if s.repo.BuiltinIntents && e.detector != nil {
 		p = withBuiltins(p, l.model, e.detector, req.Text, lang, thresholdOf(s.repo))
 	}
@@ -542,7 +537,7 @@ func withBuiltins(p nlu.Prediction, m *nlu.Model, d Detector, text, lang string,
 		ranking = append(ranking, nlu.Scored{Name: s.Name, Confidence: s.Confidence * (1 - mass)})
 	}
 	ranking = append(ranking, extra...)
-	sortScored(ranking)
+	slices.SortStableFunc(ranking, func(a, b nlu.Scored) int { return cmp.Compare(b.Confidence, a.Confidence) })
 	p.Ranking = ranking
 	p.Intent, p.Confidence = ranking[0].Name, ranking[0].Confidence
 	p.OutOfScope = p.Confidence < threshold
@@ -550,14 +545,6 @@ func withBuiltins(p nlu.Prediction, m *nlu.Model, d Detector, text, lang string,
 		p.Intent = ""
 	}
 	return p
-}
-
-func sortScored(s []nlu.Scored) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j].Confidence > s[j-1].Confidence; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // Explained is a classification with the contribution of every word.

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -89,6 +90,6 @@ func detectLatency(d *datasets.Detectors, lang string) (float64, float64, error)
 		}
 		lat = append(lat, float64(time.Since(t0).Nanoseconds())/1e3)
 	}
-	sortFloats(lat)
+	sort.Float64s(lat)
 	return percentile(lat, 0.5), percentile(lat, 0.99), nil
 }

@@ -111,7 +111,7 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	if err != nil {
 		return err
 	}
-	sortFloats(lat)
+	sort.Float64s(lat)
 	res := evalResult{NTrain: len(train), NTest: len(test), NIntents: len(m.Intents()), Accuracy: round4(rep.Accuracy),
 		MacroF1: round4(rep.MacroF1), Threshold: round4(m.Threshold()), TrainSeconds: round4(trainSecs),
 		PredictP50US: round4(percentile(lat, 0.5)), PredictP99US: round4(percentile(lat, 0.99)), ModelBytes: len(blob)}
@@ -130,8 +130,6 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	_, err = fmt.Fprintln(stdout, string(out))
 	return err
 }
-
-func sortFloats(x []float64) { sort.Float64s(x) }
 
 func percentile(sorted []float64, q float64) float64 {
 	if len(sorted) == 0 {
