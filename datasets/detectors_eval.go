@@ -1,5 +1,10 @@
 package datasets
 
+import (
+	sabia "github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+)
+
 // Evaluation sets of the built-in detectors.
 const (
 	// EvalSetFirst is the first held-out set, written apart from the
@@ -7,6 +12,8 @@ const (
 	EvalSetFirst = "eval"
 	// EvalSetFresh is the second held-out set (DetectorFresh).
 	EvalSetFresh = "fresh"
+	// EvalSetBlind is the third held-out set (DetectorBlind).
+	EvalSetBlind = "blind"
 )
 
 // DetectorReport is the evaluation of one detector in one language.
@@ -25,12 +32,19 @@ type DetectorReport struct {
 }
 
 // EvaluateDetectors scores the detectors on one of the shipped evaluation
-// sets (EvalSetFirst or EvalSetFresh), which were written apart from the
+// sets (EvalSetFirst, EvalSetFresh or EvalSetBlind), which were written apart from the
 // training data, with the language given (langGiven) or detected.
 func EvaluateDetectors(d *Detectors, set string, langGiven bool) ([]DetectorReport, error) {
-	load := DetectorEval
-	if set == EvalSetFresh {
+	var load func(string) ([]nlu.Example, error)
+	switch set {
+	case EvalSetFirst:
+		load = DetectorEval
+	case EvalSetFresh:
 		load = DetectorFresh
+	case EvalSetBlind:
+		load = DetectorBlind
+	default:
+		return nil, sabia.Errorf(sabia.EINVALID, "unknown evaluation set %q", set)
 	}
 	var out []DetectorReport
 	for _, l := range DetectorLanguages {
