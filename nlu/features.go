@@ -3,7 +3,7 @@ package nlu
 import (
 	"math"
 	"slices"
-	"sort"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -205,29 +205,54 @@ func buildFeaturizer(lang string, texts [][]Token, minDF int) *featurizer {
 	return f
 }
 
+// vecScratch holds the buffers of one vector call, reused through
+// vecScratchPool so that a prediction allocates only the vector it returns.
+type vecScratch struct {
+	words, chars []uint64
+	cols         []int32
+}
+
+var vecScratchPool = sync.Pool{New: func() any {
+	return &vecScratch{words: make([]uint64, 0, 64), chars: make([]uint64, 0, 256), cols: make([]int32, 0, 320)}
+}}
+
 // vector featurises toks. Unknown features are dropped.
 func (f *featurizer) vector(toks []Token) sparse {
-	words, chars := featureHashes(f.lang, toks, make([]uint64, 0, 64), make([]uint64, 0, 256))
-	counts := make(map[int32]float32, len(words)+len(chars))
-	for _, h := range words {
+	sc := vecScratchPool.Get().(*vecScratch)
+	defer vecScratchPool.Put(sc)
+	sc.words, sc.chars = featureHashes(f.lang, toks, sc.words[:0], sc.chars[:0])
+	cols := sc.cols[:0]
+	for _, h := range sc.words {
 		if c, ok := f.index[h]; ok {
-			counts[c]++
+			cols = append(cols, c)
 		}
 	}
-	for _, h := range chars {
+	for _, h := range sc.chars {
 		if c, ok := f.index[h]; ok {
-			counts[c]++
+			cols = append(cols, c)
 		}
 	}
-	v := sparse{idx: make([]int32, 0, len(counts)), val: make([]float32, 0, len(counts))}
-	for c := range counts {
-		v.idx = append(v.idx, c)
+	slices.Sort(cols)
+	sc.cols = cols
+	distinct := 0
+	for i, c := range cols {
+		if i == 0 || c != cols[i-1] {
+			distinct++
+		}
 	}
-	sort.Slice(v.idx, func(i, j int) bool { return v.idx[i] < v.idx[j] })
+	v := sparse{idx: make([]int32, 0, distinct), val: make([]float32, 0, distinct)}
+	for i := 0; i < len(cols); {
+		j := i + 1
+		for j < len(cols) && cols[j] == cols[i] {
+			j++
+		}
+		v.idx = append(v.idx, cols[i])
+		v.val = append(v.val, float32(1+math.Log(float64(j-i)))*f.idf[cols[i]])
+		i = j
+	}
 	var norm [2]float64
-	for _, c := range v.idx {
-		x := float32(1+math.Log(float64(counts[c]))) * f.idf[c]
-		v.val = append(v.val, x)
+	for k, c := range v.idx {
+		x := v.val[k]
 		norm[f.block[c]] += float64(x) * float64(x)
 	}
 	scale := [2]float64{wordBlockWeight, charBlockWeight}

@@ -1,12 +1,14 @@
 package nlu
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -607,7 +609,7 @@ func (m *Model) classify(toks []Token, opts PredictOptions) Prediction {
 			ranking = append(ranking, Scored{Name: m.classes[c], Confidence: p})
 		}
 	}
-	sort.SliceStable(ranking, func(i, j int) bool { return ranking[i].Confidence > ranking[j].Confidence })
+	slices.SortStableFunc(ranking, func(a, b Scored) int { return cmp.Compare(b.Confidence, a.Confidence) })
 	th := m.threshold
 	if opts.Threshold > 0 {
 		th = opts.Threshold

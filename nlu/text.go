@@ -152,6 +152,9 @@ func emailEnd(rs []rune, i int) int {
 // Fold lower-cases s, removes accents and folds compatibility forms ("Não" →
 // "nao", "AÇÃO" → "acao", "2ª" → "2a", full-width letters to plain ones).
 func Fold(s string) string {
+	if f, ok := foldASCII(s); ok {
+		return f
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD")) {
@@ -163,10 +166,34 @@ func Fold(s string) string {
 	return b.String()
 }
 
+// foldASCII is Fold's fast path for ASCII text, where NFKD changes nothing
+// and there are no marks to drop: it lower-cases, and allocates only when
+// there is an upper-case letter. ok is false for any other text.
+func foldASCII(s string) (string, bool) {
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		upper = upper || ('A' <= c && c <= 'Z')
+	}
+	if !upper {
+		return s, true
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	return string(b), true
+}
+
 // squeeze collapses runs of three or more equal letters into one
 // ("simmmm" → "sim", "nãooo" → "não") and keeps double letters ("carro").
 func squeeze(s string) string {
-	if len(s) < 3 {
+	if len(s) < 3 || !hasRun3(s) {
 		return s
 	}
 	rs := []rune(s)
@@ -184,6 +211,18 @@ func squeeze(s string) string {
 		i = j
 	}
 	return string(out)
+}
+
+// hasRun3 reports whether s has three equal runes in a row.
+func hasRun3(s string) bool {
+	var p1, p2 rune = -1, -2
+	for _, r := range s {
+		if r == p1 && r == p2 {
+			return true
+		}
+		p2, p1 = p1, r
+	}
+	return false
 }
 
 // chatAbbreviations maps WhatsApp-style abbreviations (already folded) to the
