@@ -53,7 +53,7 @@ func (s *Server) repositoryRoutes() {
 				return Empty{}, err
 			}
 			err = s.repos.DeleteRepository(r.Context(), uuid)
-			s.engine.Forget(uuid)
+			s.engine.Drop(uuid)
 			s.auth.forget(uuid, "")
 			return Empty{}, err
 		}))

@@ -29,6 +29,8 @@ type Engine interface {
 	Parse(ctx context.Context, req training.ParseRequest) (training.Parsed, error)
 	// Forget drops cached settings of a repository after it changed.
 	Forget(repoUUID string)
+	// Drop drops everything cached of a deleted repository, models included.
+	Drop(repoUUID string)
 	// Explain classifies a text and explains each word's contribution.
 	Explain(ctx context.Context, req training.ParseRequest, top int) (training.Explained, error)
 	// Evaluate starts an evaluation job (test set or cross-validation).

@@ -92,6 +92,23 @@ func (c *Cache[K, V]) Remove(k K) {
 	}
 }
 
+// RemoveFunc deletes every value whose key satisfies drop and returns how
+// many it deleted.
+func (c *Cache[K, V]) RemoveFunc(drop func(K) bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for el := c.ll.Front(); el != nil; {
+		next := el.Next()
+		if drop(el.Value.(*cacheEntry[K, V]).key) {
+			c.removeElement(el)
+			n++
+		}
+		el = next
+	}
+	return n
+}
+
 // Len returns the number of values in the cache.
 func (c *Cache[K, V]) Len() int {
 	c.mu.Lock()

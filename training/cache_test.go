@@ -258,3 +258,24 @@ func ExampleCache() {
 	fmt.Println(ok1, ok2, c.Len(), c.Bytes())
 	// Output: true false 2 10
 }
+
+func TestCacheRemoveFunc(t *testing.T) {
+	c := NewCache[string, string](100, byteLen)
+	for _, k := range []string{"repo1/a", "repo2/a", "repo1/b", "repo3/a"} {
+		c.Put(k, "xxxx")
+	}
+	if n := c.RemoveFunc(func(k string) bool { return strings.HasPrefix(k, "repo1/") }); n != 2 {
+		t.Fatalf("RemoveFunc removed %d, want 2", n)
+	}
+	if c.Len() != 2 || c.Bytes() != 8 {
+		t.Fatalf("after RemoveFunc: %d values, %d bytes; want 2, 8", c.Len(), c.Bytes())
+	}
+	for k, want := range map[string]bool{"repo1/a": false, "repo1/b": false, "repo2/a": true, "repo3/a": true} {
+		if _, ok := c.Get(k); ok != want {
+			t.Errorf("Get(%q) present = %v, want %v", k, ok, want)
+		}
+	}
+	if n := c.RemoveFunc(func(string) bool { return false }); n != 0 {
+		t.Errorf("RemoveFunc(nothing) = %d", n)
+	}
+}

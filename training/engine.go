@@ -385,12 +385,20 @@ func (e *Engine) install(k modelKey, l *loaded) {
 	e.models.Put(k, l)
 }
 
-// Forget drops the cached settings and models of a repository after it
-// changed or was deleted.
+// Forget drops the cached settings of a repository after it changed; its
+// models stay cached, since they do not depend on the settings.
 func (e *Engine) Forget(repoUUID string) {
 	e.mu.Lock()
 	delete(e.settings, repoUUID)
 	e.mu.Unlock()
+}
+
+// Drop forgets a deleted repository: its settings and every model of it in
+// the cache, so that their memory is freed at once rather than when the
+// cache evicts them.
+func (e *Engine) Drop(repoUUID string) {
+	e.Forget(repoUUID)
+	e.models.RemoveFunc(func(k modelKey) bool { return k.repo == repoUUID })
 }
 
 func (e *Engine) settingsOf(ctx context.Context, repoUUID string) (settings, error) {

@@ -118,6 +118,15 @@ func TestEngineTrainsAndParses(t *testing.T) {
 	if _, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: "nope", Text: "oi"}); sabia.ErrorCode(err) != sabia.ENOTFOUND {
 		t.Errorf("unknown repository: %v", err)
 	}
+	// Forget keeps the model cached; Drop (a deleted repository) frees it.
+	f.engine.Forget(f.repo.UUID)
+	if n := f.engine.models.Len(); n != 1 {
+		t.Fatalf("models cached after Forget = %d, want 1", n)
+	}
+	f.engine.Drop(f.repo.UUID)
+	if n, b := f.engine.models.Len(), f.engine.models.Bytes(); n != 0 || b != 0 {
+		t.Errorf("models cached after Drop = %d (%d bytes), want none", n, b)
+	}
 }
 
 // TestEngineResumeAfterCrash: a job left running by a killed process is
