@@ -68,15 +68,18 @@ type Store interface {
 	// means every language.
 	ListIntents(ctx context.Context, versionID int64, lang string) ([]IntentSummary, error)
 	// RenameIntent moves every example of intent from to intent to (merging
-	// when to exists), sets their UpdatedAt and returns how many moved.
-	// Returns ENOTFOUND if the version has no example of from.
+	// when to exists), sets their UpdatedAt and returns how many moved. The
+	// version's test sentences of from move too (not counted). Returns
+	// ENOTFOUND if the version has no example of from.
 	RenameIntent(ctx context.Context, versionID int64, from, to string, at time.Time) (int64, error)
-	// DeleteIntent deletes every example of an intent and returns how many.
-	// Returns ENOTFOUND if the version has none.
+	// DeleteIntent deletes every example of an intent and returns how many;
+	// test sentences expecting it are kept (relabel or delete them). Returns
+	// ENOTFOUND if the version has none.
 	DeleteIntent(ctx context.Context, versionID int64, name string) (int64, error)
 
 	// ListEntities summarises the entities of a version by entity and group;
-	// lang "" means every language.
+	// lang "" means every language. The four span changes below apply to the
+	// version's test sentences too (not counted in their results).
 	ListEntities(ctx context.Context, versionID int64, lang string) ([]EntitySummary, error)
 	// RenameEntity renames every span of entity from and returns how many
 	// examples changed. Returns ENOTFOUND if no span has from.

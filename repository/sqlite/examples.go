@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/weni-ai/sabia"
@@ -98,6 +99,11 @@ func (s *Store) RenameIntent(ctx context.Context, versionID int64, from, to stri
 		if n, err = res.RowsAffected(); err != nil {
 			return err
 		}
+		// Test sentences expecting the intent follow the rename.
+		if _, err := tx.ExecContext(ctx, `UPDATE test_sentences SET intent = ?, updated_at = ? WHERE version_id = ? AND intent = ?`,
+			to, fmtTime(at), versionID, from); err != nil {
+			return fmt.Errorf("renaming intent in test sentences: %w", err)
+		}
 		return bump(ctx, tx, versionID, langs...)
 	})
 	return n, err
@@ -188,6 +194,17 @@ func (s *Store) spanChange(ctx context.Context, versionID int64, at time.Time, w
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, change+` WHERE `+cond+inVersion, slices.Concat(changeArgs, condArgs, []any{versionID})...); err != nil {
+			return err
+		}
+		// The version's test sentences follow, so that evaluations keep
+		// testing the same thing; they do not count in n.
+		testIn := ` AND test_sentence_id IN (SELECT id FROM test_sentences WHERE version_id = ?)`
+		if _, err := tx.ExecContext(ctx, `UPDATE test_sentences SET updated_at = ? WHERE id IN (SELECT DISTINCT test_sentence_id FROM test_sentence_entities WHERE `+cond+testIn+`)`,
+			slices.Concat([]any{fmtTime(at)}, selArgs)...); err != nil {
+			return err
+		}
+		testChange := strings.Replace(change, "example_entities", "test_sentence_entities", 1)
+		if _, err := tx.ExecContext(ctx, testChange+` WHERE `+cond+testIn, slices.Concat(changeArgs, condArgs, []any{versionID})...); err != nil {
 			return err
 		}
 		return bump(ctx, tx, versionID, langs...)

@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) repository.Store) {
 		{"UpdateTestSentence", testUpdateTestSentence},
 		{"DeleteTestSentence", testDeleteTestSentence},
 		{"TestSet", testTestSet},
+		{"RenamesReachTestSentences", testRenamesReachTestSentences},
 		{"SaveEvaluation", testSaveEvaluation},
 		{"ListEvaluations", testListEvaluations},
 		{"ListEvaluationResults", testListEvaluationResults},

@@ -281,3 +281,55 @@ func testTestSet(t *testing.T, s repository.Store) {
 	_, err = s.TestSet(ctx, f.version.ID+1000, "pt_br")
 	wantCode(t, err, sabia.ENOTFOUND, "")
 }
+
+// testRenamesReachTestSentences: renaming an intent, an entity or a group,
+// regrouping or deleting an entity changes the version's test sentences
+// too (so evaluations keep testing the same thing), while deleting an
+// intent keeps its test sentences. Other versions are untouched.
+func testRenamesReachTestSentences(t *testing.T, s repository.Store) {
+	ctx := t.Context()
+	f := newRepo(t, s, "r1", t0, "pt_br")
+	other := newRepo(t, s, "r2", t0, "pt_br")
+	f.add(t, s, f.example("pt_br", "boleto", "manda o boleto pra sp", span(19, 21, "cidade", "destino")),
+		f.example("pt_br", "cancelar", "cancela o pedido de rj", span(20, 22, "cidade", "")))
+	other.add(t, s, other.example("pt_br", "boleto", "boleto de sp", span(10, 12, "cidade", "destino")))
+	mine := f.sentence("pt_br", "boleto", "qro o boleto de bh", span(16, 18, "cidade", "destino"))
+	keep := f.sentence("pt_br", "cancelar", "cancelar tudo")
+	theirs := other.sentence("pt_br", "boleto", "boleto de poa", span(10, 13, "cidade", "destino"))
+	f.addTests(t, s, mine, keep)
+	other.addTests(t, s, theirs)
+
+	_, err := s.RenameIntent(ctx, f.version.ID, "boleto", "segunda_via", at(1))
+	noErr(t, err)
+	_, err = s.RenameEntity(ctx, f.version.ID, "cidade", "municipio", at(2))
+	noErr(t, err)
+	_, err = s.RenameGroup(ctx, f.version.ID, "destino", "chegada", at(3))
+	noErr(t, err)
+	got, err := s.FindTestSentence(ctx, mine.ID)
+	noErr(t, err)
+	equal(t, "renamed intent", got.Intent, "segunda_via")
+	equal(t, "renamed entity and group", got.Entities, []nlu.Span{span(16, 18, "municipio", "chegada")})
+	sameTime(t, "UpdatedAt", got.UpdatedAt, at(3))
+
+	_, err = s.SetEntityGroup(ctx, f.version.ID, "municipio", "", at(4))
+	noErr(t, err)
+	got, err = s.FindTestSentence(ctx, mine.ID)
+	noErr(t, err)
+	equal(t, "ungrouped", got.Entities, []nlu.Span{span(16, 18, "municipio", "")})
+	_, err = s.DeleteEntity(ctx, f.version.ID, "municipio", at(5))
+	noErr(t, err)
+	got, err = s.FindTestSentence(ctx, mine.ID)
+	noErr(t, err)
+	equal(t, "entity deleted, sentence kept", got.Entities, []nlu.Span{})
+
+	_, err = s.DeleteIntent(ctx, f.version.ID, "cancelar")
+	noErr(t, err)
+	got, err = s.FindTestSentence(ctx, keep.ID)
+	noErr(t, err)
+	equal(t, "test sentence of a deleted intent kept", got.Intent, "cancelar")
+
+	got, err = s.FindTestSentence(ctx, theirs.ID)
+	noErr(t, err)
+	equal(t, "other repository's sentence", got.Intent, "boleto")
+	equal(t, "other repository's spans", got.Entities, []nlu.Span{span(10, 13, "cidade", "destino")})
+}
