@@ -453,27 +453,46 @@ func (e *Engine) modelOf(ctx context.Context, k modelKey) (*loaded, error) {
 // repository or version.
 func (e *Engine) Parse(ctx context.Context, req ParseRequest) (Parsed, error) {
 	start := time.Now()
+	t, err := e.target(ctx, req)
+	if err != nil {
+		return Parsed{}, err
+	}
+	return e.parseWith(t, req.Text, start), nil
+}
+
+// parseTarget is what a parse request resolves to: the repository's
+// settings, the language and version, and the model to use.
+type parseTarget struct {
+	settings settings
+	lang     string
+	version  int64
+	model    *loaded
+	repoUUID string
+}
+
+// target validates a parse request and finds its model (errors at Parse).
+func (e *Engine) target(ctx context.Context, req ParseRequest) (parseTarget, error) {
 	if !utf8.ValidString(req.Text) {
-		return Parsed{}, sabia.Errorf(sabia.EINVALID, "text is not valid UTF-8")
+		return parseTarget{}, sabia.Errorf(sabia.EINVALID, "text is not valid UTF-8")
 	}
 	if strings.TrimSpace(req.Text) == "" {
-		return Parsed{}, sabia.Errorf(sabia.EINVALID, "text is required")
+		return parseTarget{}, sabia.Errorf(sabia.EINVALID, "text is required")
 	}
 	if n := utf8.RuneCountInString(req.Text); n > MaxParseRunes {
-		return Parsed{}, sabia.Errorf(sabia.ETOOLARGE, "text has %d characters, more than %d", n, MaxParseRunes)
+		return parseTarget{}, sabia.Errorf(sabia.ETOOLARGE, "text has %d characters, more than %d", n, MaxParseRunes)
 	}
 	s, err := e.settingsOf(ctx, req.RepositoryUUID)
 	if err != nil {
-		return Parsed{}, err
+		return parseTarget{}, err
 	}
 	lang := s.repo.Language
 	if req.Language != "" {
 		l, ok := nlu.ParseLanguage(req.Language)
 		if !ok {
-			return Parsed{}, sabia.Errorf(sabia.EINVALID, "unknown language %q; use a code such as pt_br, es or en", req.Language)
+			return parseTarget{}, sabia.Errorf(sabia.EINVALID, "unknown language %q; use a code such as pt_br, es or en", req.Language)
 		}
 		if !s.repo.HasLanguage(l) {
-			return Parsed{}, sabia.Errorf(sabia.EINVALID, "language %q is not one of the repository's languages (%s)", l, strings.Join(s.repo.Languages, ", "))
+			return parseTarget{}, sabia.Errorf(sabia.EINVALID, "language %q is not one of the repository's languages (%s)", l, strings.Join(s.repo.Languages, ", "))
 		}
 		lang = l
 	}
@@ -485,17 +504,23 @@ func (e *Engine) Parse(ctx context.Context, req ParseRequest) (Parsed, error) {
 	if err != nil {
 		if sabia.ErrorCode(err) == sabia.EUNAVAILABLE && version != s.defaultVersion {
 			if _, verr := e.repos.FindVersion(ctx, req.RepositoryUUID, version); verr != nil {
-				return Parsed{}, verr
+				return parseTarget{}, verr
 			}
 		}
-		return Parsed{}, err
+		return parseTarget{}, err
 	}
-	p := l.model.Predict(req.Text, nlu.PredictOptions{Threshold: thresholdOf(s.repo), Patterns: s.patterns})
+	return parseTarget{settings: s, lang: lang, version: version, model: l, repoUUID: req.RepositoryUUID}, nil
+}
+
+// parseWith classifies text with a resolved target.
+func (e *Engine) parseWith(t parseTarget, text string, start time.Time) Parsed {
+	s, l := t.settings, t.model
+	p := l.model.Predict(text, nlu.PredictOptions{Threshold: thresholdOf(s.repo), Patterns: s.patterns})
 	if s.repo.BuiltinIntents && e.detector != nil {
-		p = withBuiltins(p, l.model, e.detector, req.Text, lang, thresholdOf(s.repo))
+		p = withBuiltins(p, l.model, e.detector, text, t.lang, thresholdOf(s.repo))
 	}
-	return Parsed{Prediction: p, RepositoryUUID: req.RepositoryUUID, Language: lang, VersionID: version, ModelID: l.id, TrainedAt: l.trainedAt,
-		Threshold: s.repo.Threshold, Duration: time.Since(start)}, nil
+	return Parsed{Prediction: p, RepositoryUUID: t.repoUUID, Language: t.lang, VersionID: t.version, ModelID: l.id, TrainedAt: l.trainedAt,
+		Threshold: s.repo.Threshold, Duration: time.Since(start)}
 }
 
 // thresholdOf returns the repository's threshold as PredictOptions wants it:
@@ -565,13 +590,11 @@ type Explained struct {
 // contribution of each word to the top intents. top <= 0 means every
 // intent. Errors are Parse's.
 func (e *Engine) Explain(ctx context.Context, req ParseRequest, top int) (Explained, error) {
-	p, err := e.Parse(ctx, req)
+	start := time.Now()
+	t, err := e.target(ctx, req)
 	if err != nil {
 		return Explained{}, err
 	}
-	l, err := e.modelOf(ctx, modelKey{req.RepositoryUUID, p.VersionID, p.Language})
-	if err != nil {
-		return Explained{}, err
-	}
-	return Explained{Parsed: p, Explanation: l.model.Explain(req.Text, top)}, nil
+	// One model for both, even if a retraining swaps it in between.
+	return Explained{Parsed: e.parseWith(t, req.Text, start), Explanation: t.model.model.Explain(req.Text, top)}, nil
 }
