@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"math"
@@ -358,6 +359,71 @@ func BenchmarkTrainCLINC(b *testing.B) {
 	for b.Loop() {
 		if _, err := Train(context.Background(), "en", train, DefaultConfig(), nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestClassifierSmallIntentNotSwallowed: an intent with six examples beside
+// one with hundreds keeps its own messages (class balancing at work), and
+// the big intent keeps its own.
+func TestClassifierSmallIntentNotSwallowed(t *testing.T) {
+	var data []Example
+	months := []string{"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"}
+	forms := []string{
+		"quero a segunda via do boleto de %s", "me manda o boleto de %s pfv", "preciso do boleto do mês de %s",
+		"cadê o boleto de %s?", "segunda via da fatura de %s", "vc pode me enviar a fatura de %s",
+		"não recebi o boleto de %s", "como pego o boleto de %s", "boleto %s atrasado, manda de novo",
+		"gerar boleto referente a %s", "qro o boleto de %s", "me passa o código de barras do boleto de %s",
+		"a fatura de %s ainda não chegou", "preciso pagar o boleto de %s hoje", "onde baixo a fatura de %s",
+		"boleto de %s por email pfv", "reenviar boleto %s", "linha digitável da fatura de %s",
+	}
+	for _, f := range forms {
+		for _, m := range months {
+			data = append(data, Example{Text: fmt.Sprintf(f, m), Intent: "boleto"})
+		}
+	}
+	// The small intent shares "boleto" and "fatura" with the big one.
+	small := []string{
+		"quero mudar o endereço de envio do boleto", "o boleto tá indo pro endereço antigo",
+		"trocar o endereço de cobrança da fatura", "atualizar o endereço onde recebo a fatura",
+		"mudei de casa, pra onde vai o boleto agora?", "alterar endereço de correspondência do boleto",
+	}
+	for _, s := range small {
+		data = append(data, Example{Text: s, Intent: "endereco_boleto"})
+	}
+	m := clfTrainToy(t, "pt-BR", data)
+	for text, want := range map[string]string{
+		"preciso trocar o endereço do boleto":              "endereco_boleto",
+		"a fatura tá chegando no endereço errado":          "endereco_boleto",
+		"mudei de endereço, atualiza pra fatura vir certo": "endereco_boleto",
+		"o boleto vai pra minha casa antiga":               "endereco_boleto",
+		"me manda o boleto de março":                       "boleto",
+		"não chegou a fatura deste mês":                    "boleto",
+	} {
+		p := m.Predict(text, PredictOptions{NoBuiltins: true})
+		if len(p.Ranking) == 0 || p.Ranking[0].Name != want {
+			t.Errorf("%q: ranking %v, want %s first", text, p.Ranking[:min(2, len(p.Ranking))], want)
+		}
+	}
+}
+
+// TestClassifierRealUserNoise: what real WhatsApp users type around the
+// words that matter (emojis, shouting, repeated letters, numbers, URLs,
+// CPF- and phone-like tokens) does not move the intent.
+func TestClassifierRealUserNoise(t *testing.T) {
+	m := clfTrainToy(t, "pt-BR", toyPT)
+	for text, want := range map[string]string{
+		"quero cancelarrrr 😡😡😡":                              "cancelar",
+		"CANCELA MINHA ASSINATURA AGORA!!!":                  "cancelar",
+		"cancelar o plano do cpf 123.456.789-09":             "cancelar",
+		"qual o saldo da conta 12345-6? 🤔":                   "saldo",
+		"meu saldo, vi no https://exemplo.com.br/app e nada": "saldo",
+		"me liga no (11) 98765-4321, quero um atendente":     "atendente",
+		"oiiiii bom diaaaa ☀️":                               "saudacao",
+	} {
+		p := m.Predict(text, PredictOptions{NoBuiltins: true})
+		if len(p.Ranking) == 0 || p.Ranking[0].Name != want {
+			t.Errorf("%q: ranking %v, want %s first", text, p.Ranking[:min(2, len(p.Ranking))], want)
 		}
 	}
 }
