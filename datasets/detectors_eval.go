@@ -14,6 +14,8 @@ const (
 	EvalSetFresh = "fresh"
 	// EvalSetBlind is the third held-out set (DetectorBlind).
 	EvalSetBlind = "blind"
+	// EvalSetBlind2 is the fourth held-out set (DetectorBlind2).
+	EvalSetBlind2 = "blind2"
 )
 
 // DetectorReport is the evaluation of one detector in one language.
@@ -32,7 +34,7 @@ type DetectorReport struct {
 }
 
 // EvaluateDetectors scores the detectors on one of the shipped evaluation
-// sets (EvalSetFirst, EvalSetFresh or EvalSetBlind), which were written apart from the
+// sets (EvalSetFirst, EvalSetFresh, EvalSetBlind or EvalSetBlind2), which were written apart from the
 // training data, with the language given (langGiven) or detected.
 func EvaluateDetectors(d *Detectors, set string, langGiven bool) ([]DetectorReport, error) {
 	var load func(string) ([]nlu.Example, error)
@@ -43,6 +45,8 @@ func EvaluateDetectors(d *Detectors, set string, langGiven bool) ([]DetectorRepo
 		load = DetectorFresh
 	case EvalSetBlind:
 		load = DetectorBlind
+	case EvalSetBlind2:
+		load = DetectorBlind2
 	default:
 		return nil, sabia.Errorf(sabia.EINVALID, "unknown evaluation set %q", set)
 	}
