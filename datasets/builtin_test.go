@@ -34,8 +34,8 @@ func TestBuiltinFilesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 5*len(builtinLangs) {
-		t.Fatalf("embedded files = %v, want training, eval, fresh, blind and blind2 for %v", names, builtinLangs)
+	if len(names) != 6*len(builtinLangs) {
+		t.Fatalf("embedded files = %v, want training and five evaluation sets for %v", names, builtinLangs)
 	}
 	for _, name := range names {
 		for i, ex := range readBuiltinFile(t, name) {
@@ -92,7 +92,7 @@ func TestBuiltinTrainingAndEvalDisjoint(t *testing.T) {
 		for _, ex := range train {
 			seen[overlapKey(ex.Text)] = ex.Text
 		}
-		for name, load := range map[string]func(string) ([]nlu.Example, error){"eval": DetectorEval, "fresh": DetectorFresh, "blind": DetectorBlind, "blind2": DetectorBlind2} {
+		for name, load := range map[string]func(string) ([]nlu.Example, error){"eval": DetectorEval, "fresh": DetectorFresh, "blind": DetectorBlind, "blind2": DetectorBlind2, "blind3": DetectorBlind3} {
 			eval, err := load(lang)
 			if err != nil {
 				t.Fatal(err)
@@ -120,7 +120,7 @@ func TestBuiltinCounts(t *testing.T) {
 			name string
 			load func(string) ([]nlu.Example, error)
 			min  map[string]int
-		}{{"training", DetectorTraining, minTraining}, {"eval", DetectorEval, minEval}, {"fresh", DetectorFresh, minFresh}, {"blind", DetectorBlind, minBlind}, {"blind2", DetectorBlind2, minBlind}} {
+		}{{"training", DetectorTraining, minTraining}, {"eval", DetectorEval, minEval}, {"fresh", DetectorFresh, minFresh}, {"blind", DetectorBlind, minBlind}, {"blind2", DetectorBlind2, minBlind}, {"blind3", DetectorBlind3, minBlind}} {
 			exs, err := c.load(lang)
 			if err != nil {
 				t.Fatal(err)

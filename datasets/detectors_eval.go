@@ -16,6 +16,8 @@ const (
 	EvalSetBlind = "blind"
 	// EvalSetBlind2 is the fourth held-out set (DetectorBlind2).
 	EvalSetBlind2 = "blind2"
+	// EvalSetBlind3 is the fifth held-out set (DetectorBlind3).
+	EvalSetBlind3 = "blind3"
 )
 
 // DetectorReport is the evaluation of one detector in one language.
@@ -34,7 +36,7 @@ type DetectorReport struct {
 }
 
 // EvaluateDetectors scores the detectors on one of the shipped evaluation
-// sets (EvalSetFirst, EvalSetFresh, EvalSetBlind or EvalSetBlind2), which were written apart from the
+// sets (EvalSetFirst, EvalSetFresh, EvalSetBlind, EvalSetBlind2 or EvalSetBlind3), which were written apart from the
 // training data, with the language given (langGiven) or detected.
 func EvaluateDetectors(d *Detectors, set string, langGiven bool) ([]DetectorReport, error) {
 	var load func(string) ([]nlu.Example, error)
@@ -47,6 +49,8 @@ func EvaluateDetectors(d *Detectors, set string, langGiven bool) ([]DetectorRepo
 		load = DetectorBlind
 	case EvalSetBlind2:
 		load = DetectorBlind2
+	case EvalSetBlind3:
+		load = DetectorBlind3
 	default:
 		return nil, sabia.Errorf(sabia.EINVALID, "unknown evaluation set %q", set)
 	}
