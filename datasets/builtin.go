@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"slices"
 
 	sabia "github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/nlu"
@@ -30,57 +31,18 @@ func DetectorTraining(lang string) ([]nlu.Example, error) {
 	return readBuiltin("detectors_", lang)
 }
 
-// DetectorEval returns the evaluation examples of the built-in detectors for
-// lang, as DetectorTraining does. They were written apart from the training
-// examples and share no sentence with them; never train on them.
+// DetectorEvalSet returns the examples of one held-out evaluation set of the
+// built-in detectors (one of EvalSets) for lang, as DetectorTraining does.
+// The sets were written apart from the training data and share no sentence
+// with it; builtin/README.md tells how each was written and how independent
+// it still is. Never train on them.
 //
-// Returns ENOTFOUND for any other language.
-func DetectorEval(lang string) ([]nlu.Example, error) {
-	return readBuiltin("detectors_eval_", lang)
-}
-
-// DetectorFresh returns the second, fresh evaluation set of the built-in
-// detectors for lang: written after the training data had been extended,
-// by someone who saw neither the training data nor the first evaluation
-// set, so that it measures what the first one can no longer measure
-// independently (see builtin/README.md). Never train on it.
-//
-// Returns ENOTFOUND for any other language.
-func DetectorFresh(lang string) ([]nlu.Example, error) {
-	return readBuiltin("detectors_fresh_", lang)
-}
-
-// DetectorBlind returns the third evaluation set of the built-in detectors
-// for lang: written blind, by someone who was shown no file of the project
-// (neither the training data nor the other evaluation sets), after the
-// training data had last been extended. Its first measurement is the one
-// reported; never train on it or extend the training data from its misses.
-//
-// Returns ENOTFOUND for any other language.
-func DetectorBlind(lang string) ([]nlu.Example, error) {
-	return readBuiltin("detectors_blind_", lang)
-}
-
-// DetectorBlind2 returns the fourth evaluation set of the built-in detectors
-// for lang, written blind as DetectorBlind's was, after every change to the
-// training data of session 2: the independent figure for the detectors as
-// they ship. Never train on it or read its misses to extend the training
-// data.
-//
-// Returns ENOTFOUND for any other language.
-func DetectorBlind2(lang string) ([]nlu.Example, error) {
-	return readBuiltin("detectors_blind2_", lang)
-}
-
-// DetectorBlind3 returns the fifth evaluation set of the built-in detectors
-// for lang, written blind as DetectorBlind2's was (its writer did not even
-// describe its content to the lead), after every change to the training
-// data of session 2. Never train on it or read its misses to extend the
-// training data.
-//
-// Returns ENOTFOUND for any other language.
-func DetectorBlind3(lang string) ([]nlu.Example, error) {
-	return readBuiltin("detectors_blind3_", lang)
+// Returns EINVALID for an unknown set, ENOTFOUND for any other language.
+func DetectorEvalSet(set, lang string) ([]nlu.Example, error) {
+	if !slices.Contains(EvalSets, set) {
+		return nil, sabia.Errorf(sabia.EINVALID, "unknown evaluation set %q; known: %v", set, EvalSets)
+	}
+	return readBuiltin("detectors_"+set+"_", lang)
 }
 
 // readBuiltin reads builtin/<prefix><lang>.jsonl.

@@ -34,7 +34,7 @@ func TestBuiltinFilesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 6*len(builtinLangs) {
+	if len(names) != (1+len(EvalSets))*len(builtinLangs) {
 		t.Fatalf("embedded files = %v, want training and five evaluation sets for %v", names, builtinLangs)
 	}
 	for _, name := range names {
@@ -92,8 +92,8 @@ func TestBuiltinTrainingAndEvalDisjoint(t *testing.T) {
 		for _, ex := range train {
 			seen[overlapKey(ex.Text)] = ex.Text
 		}
-		for name, load := range map[string]func(string) ([]nlu.Example, error){"eval": DetectorEval, "fresh": DetectorFresh, "blind": DetectorBlind, "blind2": DetectorBlind2, "blind3": DetectorBlind3} {
-			eval, err := load(lang)
+		for _, name := range EvalSets {
+			eval, err := DetectorEvalSet(name, lang)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,15 +113,20 @@ func TestBuiltinCounts(t *testing.T) {
 	// The fresh set lost the sentences that happened to be in the training
 	// data too (about 30 a language), and keeps at least 150 a language.
 	minFresh := map[string]int{IntentHumanHandoff: 40, IntentOptOut: 40, "": 85}
-	// So did the blind set (about 35 a language).
+	// So did the blind sets (about 35 a language).
 	minBlind := map[string]int{IntentHumanHandoff: 40, IntentOptOut: 35, "": 80}
+	mins := map[string]map[string]int{EvalSetFirst: minEval, EvalSetFresh: minFresh}
 	for _, lang := range builtinLangs {
-		for _, c := range []struct {
-			name string
-			load func(string) ([]nlu.Example, error)
-			min  map[string]int
-		}{{"training", DetectorTraining, minTraining}, {"eval", DetectorEval, minEval}, {"fresh", DetectorFresh, minFresh}, {"blind", DetectorBlind, minBlind}, {"blind2", DetectorBlind2, minBlind}, {"blind3", DetectorBlind3, minBlind}} {
-			exs, err := c.load(lang)
+		for _, name := range append([]string{"training"}, EvalSets...) {
+			min, ok := mins[name]
+			if !ok {
+				min = minBlind
+			}
+			load := func(lang string) ([]nlu.Example, error) { return DetectorEvalSet(name, lang) }
+			if name == "training" {
+				load, min = DetectorTraining, minTraining
+			}
+			exs, err := load(lang)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,13 +134,13 @@ func TestBuiltinCounts(t *testing.T) {
 			for _, ex := range exs {
 				got[ex.Intent]++
 			}
-			for intent, want := range c.min {
+			for intent, want := range min {
 				if got[intent] < want {
-					t.Errorf("%s %s: %d examples of %q, want at least %d", lang, c.name, got[intent], intent, want)
+					t.Errorf("%s %s: %d examples of %q, want at least %d", lang, name, got[intent], intent, want)
 				}
 			}
 			t.Logf("%s %s: human_handoff %d, opt_out %d, negatives %d",
-				lang, c.name, got[IntentHumanHandoff], got[IntentOptOut], got[""])
+				lang, name, got[IntentHumanHandoff], got[IntentOptOut], got[""])
 		}
 	}
 }
@@ -145,17 +150,20 @@ func TestDetectorLanguages(t *testing.T) {
 		if _, err := DetectorTraining(lang); err != nil {
 			t.Errorf("DetectorTraining(%q): %v", lang, err)
 		}
-		if _, err := DetectorEval(lang); err != nil {
-			t.Errorf("DetectorEval(%q): %v", lang, err)
+		if _, err := DetectorEvalSet(EvalSetFirst, lang); err != nil {
+			t.Errorf("DetectorEvalSet(eval, %q): %v", lang, err)
 		}
 	}
 	for _, lang := range []string{"", "fr", "pt_pt", "klingon", "../detectors"} {
 		if _, err := DetectorTraining(lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
 			t.Errorf("DetectorTraining(%q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
 		}
-		if _, err := DetectorEval(lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
-			t.Errorf("DetectorEval(%q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
+		if _, err := DetectorEvalSet(EvalSetFirst, lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
+			t.Errorf("DetectorEvalSet(eval, %q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
 		}
+	}
+	if _, err := DetectorEvalSet("training", "pt_br"); sabia.ErrorCode(err) != sabia.EINVALID {
+		t.Errorf("DetectorEvalSet(training) error = %v, want %s", err, sabia.EINVALID)
 	}
 }
 

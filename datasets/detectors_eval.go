@@ -1,24 +1,23 @@
 package datasets
 
-import (
-	sabia "github.com/weni-ai/sabia"
-	"github.com/weni-ai/sabia/nlu"
-)
-
-// Evaluation sets of the built-in detectors.
+// Evaluation sets of the built-in detectors, oldest first; each is
+// described in builtin/README.md.
 const (
 	// EvalSetFirst is the first held-out set, written apart from the
 	// training data.
 	EvalSetFirst = "eval"
-	// EvalSetFresh is the second held-out set (DetectorFresh).
+	// EvalSetFresh is the second, written by someone who saw neither the
+	// training data nor the first.
 	EvalSetFresh = "fresh"
-	// EvalSetBlind is the third held-out set (DetectorBlind).
-	EvalSetBlind = "blind"
-	// EvalSetBlind2 is the fourth held-out set (DetectorBlind2).
+	// EvalSetBlind, EvalSetBlind2 and EvalSetBlind3 were each written blind,
+	// by someone shown no file of the project.
+	EvalSetBlind  = "blind"
 	EvalSetBlind2 = "blind2"
-	// EvalSetBlind3 is the fifth held-out set (DetectorBlind3).
 	EvalSetBlind3 = "blind3"
 )
+
+// EvalSets lists the held-out evaluation sets, oldest first.
+var EvalSets = []string{EvalSetFirst, EvalSetFresh, EvalSetBlind, EvalSetBlind2, EvalSetBlind3}
 
 // DetectorReport is the evaluation of one detector in one language.
 type DetectorReport struct {
@@ -36,27 +35,12 @@ type DetectorReport struct {
 }
 
 // EvaluateDetectors scores the detectors on one of the shipped evaluation
-// sets (EvalSetFirst, EvalSetFresh, EvalSetBlind, EvalSetBlind2 or EvalSetBlind3), which were written apart from the
+// sets (one of EvalSets), which were written apart from the
 // training data, with the language given (langGiven) or detected.
 func EvaluateDetectors(d *Detectors, set string, langGiven bool) ([]DetectorReport, error) {
-	var load func(string) ([]nlu.Example, error)
-	switch set {
-	case EvalSetFirst:
-		load = DetectorEval
-	case EvalSetFresh:
-		load = DetectorFresh
-	case EvalSetBlind:
-		load = DetectorBlind
-	case EvalSetBlind2:
-		load = DetectorBlind2
-	case EvalSetBlind3:
-		load = DetectorBlind3
-	default:
-		return nil, sabia.Errorf(sabia.EINVALID, "unknown evaluation set %q", set)
-	}
 	var out []DetectorReport
 	for _, l := range DetectorLanguages {
-		exs, err := load(l)
+		exs, err := DetectorEvalSet(set, l)
 		if err != nil {
 			return nil, err
 		}

@@ -94,7 +94,7 @@ func TestDetectorsErrors(t *testing.T) {
 // them much worse fails here.
 func TestDetectorsHeldOut(t *testing.T) {
 	var reports []DetectorReport
-	for _, set := range []string{EvalSetFirst, EvalSetFresh, EvalSetBlind, EvalSetBlind2, EvalSetBlind3} {
+	for _, set := range EvalSets {
 		r, err := EvaluateDetectors(detectors(t), set, true)
 		if err != nil {
 			t.Fatal(err)
