@@ -391,28 +391,21 @@ func TestClassifierSmallIntentNotSwallowed(t *testing.T) {
 	for _, s := range small {
 		data = append(data, Example{Text: s, Intent: "endereco_boleto"})
 	}
-	m := clfTrainToy(t, "pt-BR", data)
-	for text, want := range map[string]string{
+	wantFirst(t, clfTrainToy(t, "pt-BR", data), map[string]string{
 		"preciso trocar o endereço do boleto":              "endereco_boleto",
 		"a fatura tá chegando no endereço errado":          "endereco_boleto",
 		"mudei de endereço, atualiza pra fatura vir certo": "endereco_boleto",
 		"o boleto vai pra minha casa antiga":               "endereco_boleto",
 		"me manda o boleto de março":                       "boleto",
 		"não chegou a fatura deste mês":                    "boleto",
-	} {
-		p := m.Predict(text, PredictOptions{NoBuiltins: true})
-		if len(p.Ranking) == 0 || p.Ranking[0].Name != want {
-			t.Errorf("%q: ranking %v, want %s first", text, p.Ranking[:min(2, len(p.Ranking))], want)
-		}
-	}
+	})
 }
 
 // TestClassifierRealUserNoise: what real WhatsApp users type around the
 // words that matter (emojis, shouting, repeated letters, numbers, URLs,
 // CPF- and phone-like tokens) does not move the intent.
 func TestClassifierRealUserNoise(t *testing.T) {
-	m := clfTrainToy(t, "pt-BR", toyPT)
-	for text, want := range map[string]string{
+	wantFirst(t, clfTrainToy(t, "pt-BR", toyPT), map[string]string{
 		"quero cancelarrrr 😡😡😡":                              "cancelar",
 		"CANCELA MINHA ASSINATURA AGORA!!!":                  "cancelar",
 		"cancelar o plano do cpf 123.456.789-09":             "cancelar",
@@ -420,10 +413,16 @@ func TestClassifierRealUserNoise(t *testing.T) {
 		"meu saldo, vi no https://exemplo.com.br/app e nada": "saldo",
 		"me liga no (11) 98765-4321, quero um atendente":     "atendente",
 		"oiiiii bom diaaaa ☀️":                               "saudacao",
-	} {
+	})
+}
+
+// wantFirst checks that m ranks the wanted intent first for each text.
+func wantFirst(t *testing.T, m *Model, want map[string]string) {
+	t.Helper()
+	for text, intent := range want {
 		p := m.Predict(text, PredictOptions{NoBuiltins: true})
-		if len(p.Ranking) == 0 || p.Ranking[0].Name != want {
-			t.Errorf("%q: ranking %v, want %s first", text, p.Ranking[:min(2, len(p.Ranking))], want)
+		if len(p.Ranking) == 0 || p.Ranking[0].Name != intent {
+			t.Errorf("%q: ranking %v, want %s first", text, p.Ranking[:min(2, len(p.Ranking))], intent)
 		}
 	}
 }

@@ -155,6 +155,11 @@ func Fold(s string) string {
 	if f, ok := foldASCII(s); ok {
 		return f
 	}
+	return foldFull(s)
+}
+
+// foldFull is Fold without its ASCII fast path.
+func foldFull(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFKD.String(strings.ToValidUTF8(s, "\uFFFD")) {
@@ -196,6 +201,11 @@ func squeeze(s string) string {
 	if len(s) < 3 || !hasRun3(s) {
 		return s
 	}
+	return squeezeRunes(s)
+}
+
+// squeezeRunes is squeeze without its fast path for text with no run.
+func squeezeRunes(s string) string {
 	rs := []rune(s)
 	out := rs[:0:0]
 	for i := 0; i < len(rs); {
