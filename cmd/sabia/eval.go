@@ -40,7 +40,9 @@ func newEvalCmd() *cobra.Command {
 		Short: "Train on a JSONL file with the default configuration and evaluate on another",
 		Long: "Trains on --train with the server's default configuration, evaluates on --test and prints\n" +
 			"one JSON object as the last line of output. --valid is used only to calibrate the\n" +
-			"out-of-scope threshold. Progress goes to stderr.",
+			"out-of-scope threshold. Progress goes to stderr. predict_p50_us and predict_p99_us time one\n" +
+			"whole prediction (normalise, featurise, classify, extract entities); each is the median over\n" +
+			"three timed passes of the test set of that pass's percentile.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runEval(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), trainPath, testPath, validPath, lang)
 		},
@@ -110,20 +112,32 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	for _, ex := range train[:min(len(train), 50)] {
 		m.Predict(ex.Text, nlu.PredictOptions{Now: now})
 	}
-	for i, ex := range test {
-		t0 := time.Now()
-		preds[i] = m.Predict(ex.Text, nlu.PredictOptions{Now: now})
-		lat[i] = float64(time.Since(t0).Nanoseconds()) / 1e3
+	// timingPasses passes over the test set; each percentile reported is the
+	// median of the passes' own, so that one burst of another process on
+	// this shared machine does not decide the p99.
+	var p50s, p99s []float64
+	for pass := 0; pass < timingPasses; pass++ {
+		for i, ex := range test {
+			t0 := time.Now()
+			p := m.Predict(ex.Text, nlu.PredictOptions{Now: now})
+			lat[i] = float64(time.Since(t0).Nanoseconds()) / 1e3
+			if pass == 0 {
+				preds[i] = p
+			}
+		}
+		sort.Float64s(lat)
+		p50s, p99s = append(p50s, percentile(lat, 0.5)), append(p99s, percentile(lat, 0.99))
 	}
+	sort.Float64s(p50s)
+	sort.Float64s(p99s)
 	rep := nlu.Score(test, preds)
 	blob, err := m.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	sort.Float64s(lat)
 	res := evalResult{NTrain: len(train), NTest: len(test), NIntents: len(m.Intents()), Accuracy: round4(rep.Accuracy),
 		MacroF1: round4(rep.MacroF1), Threshold: round4(m.Threshold()), TrainSeconds: round4(trainSecs),
-		PredictP50US: round4(percentile(lat, 0.5)), PredictP99US: round4(percentile(lat, 0.99)), ModelBytes: len(blob)}
+		PredictP50US: round4(p50s[timingPasses/2]), PredictP99US: round4(p99s[timingPasses/2]), ModelBytes: len(blob)}
 	if rep.HasOOS {
 		r, p := round4(rep.OOSRecall), round4(rep.OOSPrecision)
 		res.OOSRecall, res.OOSPrecision = &r, &p
@@ -139,6 +153,9 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	_, err = fmt.Fprintln(stdout, string(out))
 	return err
 }
+
+// timingPasses is how many times sabia eval times the whole test set.
+const timingPasses = 3
 
 func percentile(sorted []float64, q float64) float64 {
 	if len(sorted) == 0 {
