@@ -9,15 +9,16 @@ const (
 	// EvalSetFresh is the second, written by someone who saw neither the
 	// training data nor the first.
 	EvalSetFresh = "fresh"
-	// EvalSetBlind, EvalSetBlind2 and EvalSetBlind3 were each written blind,
-	// by someone shown no file of the project.
+	// EvalSetBlind to EvalSetBlind4 were each written blind, by someone
+	// shown no file of the project.
 	EvalSetBlind  = "blind"
 	EvalSetBlind2 = "blind2"
 	EvalSetBlind3 = "blind3"
+	EvalSetBlind4 = "blind4"
 )
 
 // EvalSets lists the held-out evaluation sets, oldest first.
-var EvalSets = []string{EvalSetFirst, EvalSetFresh, EvalSetBlind, EvalSetBlind2, EvalSetBlind3}
+var EvalSets = []string{EvalSetFirst, EvalSetFresh, EvalSetBlind, EvalSetBlind2, EvalSetBlind3, EvalSetBlind4}
 
 // DetectorReport is the evaluation of one detector in one language.
 type DetectorReport struct {
