@@ -43,34 +43,6 @@ type Tagger struct {
 	transPot  []float64 // tagPotentials(trans, S, scale), derived, not encoded
 	transPotT []float64 // transPot transposed, without the start row
 	bounds    tagBounds // derived from trans, not encoded
-	// out and in list the non-zero potentials of transPot's rows (from a
-	// state) and of transPotT's rows (into a state): BIO forbids about half
-	// the transitions, and forward-backward skips them.
-	out, in tagSparseRows
-}
-
-// tagSparseRows are the non-zero entries of a square matrix, row by row:
-// row r's columns are idx[ptr[r]:ptr[r+1]] with values val[ptr[r]:ptr[r+1]].
-type tagSparseRows struct {
-	ptr []int32
-	idx []int32
-	val []float64
-}
-
-// sparseRows keeps the non-zero entries of the S×S matrix m, in column
-// order within each row.
-func sparseRows(m []float64, S int) tagSparseRows {
-	r := tagSparseRows{ptr: make([]int32, 1, S+1)}
-	for row := 0; row < S; row++ {
-		for col, v := range m[row*S : row*S+S] {
-			if v != 0 {
-				r.idx = append(r.idx, int32(col))
-				r.val = append(r.val, v)
-			}
-		}
-		r.ptr = append(r.ptr, int32(len(r.idx)))
-	}
-	return r
 }
 
 type tagLabel struct{ entity, group string }
@@ -748,13 +720,11 @@ func (t *Tagger) forwardBackward(m *tagMarginals, emit []float32, n int) {
 	act := normalise(a)
 	for i := 1; i < n; i++ {
 		prev, cur := m.alpha[(i-1)*S:i*S], m.alpha[i*S:(i+1)*S]
-		// Only the allowed transitions: skipping a zero potential adds
-		// nothing, so the sums are the dense loop's, bit for bit.
 		for _, p := range act {
 			x := prev[p]
-			lo, hi := t.out.ptr[p], t.out.ptr[p+1]
-			for k, s := range t.out.idx[lo:hi] {
-				cur[s] += x * t.out.val[int(lo)+k]
+			row := m.tr[int(p)*S : int(p)*S+S]
+			for s, w := range row {
+				cur[s] += x * w
 			}
 		}
 		pot := m.pot[i*S : (i+1)*S]
@@ -778,9 +748,9 @@ func (t *Tagger) forwardBackward(m *tagMarginals, emit []float32, n int) {
 		}
 		for _, s := range normalise(m.w) {
 			x := m.v[s]
-			lo, hi := t.in.ptr[s], t.in.ptr[s+1]
-			for k, p := range t.in.idx[lo:hi] {
-				raw[p] += t.in.val[int(lo)+k] * x
+			col := t.transPotT[int(s)*S : int(s)*S+S]
+			for p, w := range col {
+				raw[p] += w * x
 			}
 		}
 		// Scale by Σ α·β so that the marginals at i stay near 1 in sum.
@@ -921,8 +891,6 @@ func (t *Tagger) derive() {
 			t.transPotT[s*S+p] = t.transPot[p*S+s]
 		}
 	}
-	t.out = sparseRows(t.transPot[:S*S], S)
-	t.in = sparseRows(t.transPotT, S)
 	t.bounds.compute(t.trans, S)
 }
 
