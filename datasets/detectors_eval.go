@@ -9,16 +9,17 @@ const (
 	// EvalSetFresh is the second, written by someone who saw neither the
 	// training data nor the first.
 	EvalSetFresh = "fresh"
-	// EvalSetBlind to EvalSetBlind4 were each written blind, by someone
+	// EvalSetBlind to EvalSetBlind5 were each written blind, by someone
 	// shown no file of the project.
 	EvalSetBlind  = "blind"
 	EvalSetBlind2 = "blind2"
 	EvalSetBlind3 = "blind3"
 	EvalSetBlind4 = "blind4"
+	EvalSetBlind5 = "blind5"
 )
 
 // EvalSets lists the held-out evaluation sets, oldest first.
-var EvalSets = []string{EvalSetFirst, EvalSetFresh, EvalSetBlind, EvalSetBlind2, EvalSetBlind3, EvalSetBlind4}
+var EvalSets = []string{EvalSetFirst, EvalSetFresh, EvalSetBlind, EvalSetBlind2, EvalSetBlind3, EvalSetBlind4, EvalSetBlind5}
 
 // DetectorReport is the evaluation of one detector in one language.
 type DetectorReport struct {
