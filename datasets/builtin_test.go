@@ -35,7 +35,7 @@ func TestBuiltinFilesParse(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(names) != (1+len(EvalSets))*len(builtinLangs) {
-		t.Fatalf("embedded files = %v, want training and five evaluation sets for %v", names, builtinLangs)
+		t.Fatalf("embedded files = %v, want training and every evaluation set for %v", names, builtinLangs)
 	}
 	for _, name := range names {
 		for i, ex := range readBuiltinFile(t, name) {
@@ -109,19 +109,12 @@ func TestBuiltinTrainingAndEvalDisjoint(t *testing.T) {
 func TestBuiltinCounts(t *testing.T) {
 	// Minimums per label; "" counts the negatives.
 	minTraining := map[string]int{IntentHumanHandoff: 250, IntentOptOut: 200, "": 400}
-	minEval := map[string]int{IntentHumanHandoff: 50, IntentOptOut: 50, "": 100}
-	// The fresh set lost the sentences that happened to be in the training
-	// data too (about 30 a language), and keeps at least 150 a language.
-	minFresh := map[string]int{IntentHumanHandoff: 40, IntentOptOut: 40, "": 85}
-	// So did the blind sets (about 35 a language).
-	minBlind := map[string]int{IntentHumanHandoff: 40, IntentOptOut: 35, "": 80}
-	mins := map[string]map[string]int{EvalSetFirst: minEval, EvalSetFresh: minFresh}
+	// The held-out set lost the sentences that happened to be in the
+	// training data too (60 to 100 a language), and keeps about 500 a language.
+	minEval := map[string]int{IntentHumanHandoff: 100, IntentOptOut: 100, "": 240}
 	for _, lang := range builtinLangs {
 		for _, name := range append([]string{"training"}, EvalSets...) {
-			min, ok := mins[name]
-			if !ok {
-				min = minBlind
-			}
+			min := minEval
 			load := func(lang string) ([]nlu.Example, error) { return DetectorEvalSet(name, lang) }
 			if name == "training" {
 				load, min = DetectorTraining, minTraining
@@ -150,16 +143,16 @@ func TestDetectorLanguages(t *testing.T) {
 		if _, err := DetectorTraining(lang); err != nil {
 			t.Errorf("DetectorTraining(%q): %v", lang, err)
 		}
-		if _, err := DetectorEvalSet(EvalSetFirst, lang); err != nil {
-			t.Errorf("DetectorEvalSet(eval, %q): %v", lang, err)
+		if _, err := DetectorEvalSet(EvalSetBlind6, lang); err != nil {
+			t.Errorf("DetectorEvalSet(blind6, %q): %v", lang, err)
 		}
 	}
 	for _, lang := range []string{"", "fr", "pt_pt", "klingon", "../detectors"} {
 		if _, err := DetectorTraining(lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
 			t.Errorf("DetectorTraining(%q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
 		}
-		if _, err := DetectorEvalSet(EvalSetFirst, lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
-			t.Errorf("DetectorEvalSet(eval, %q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
+		if _, err := DetectorEvalSet(EvalSetBlind6, lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
+			t.Errorf("DetectorEvalSet(blind6, %q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
 		}
 	}
 	if _, err := DetectorEvalSet("training", "pt_br"); sabia.ErrorCode(err) != sabia.EINVALID {
