@@ -89,44 +89,61 @@ def detector_table(rows, with_set):
         L.append(cell + f"| {d['detector']} | {d['language']} | {'yes' if d['language_given'] else 'detected'} | {d['n']} | {d['positives']} | {d['precision']:.3f} | {d['recall']:.3f} | {d['f1']:.3f} | {'yes' if ok else '**no**'} |")
 
 L.append("## Built-in detectors (`sabia detect-eval`)\n")
-L.append("Held-out sets, never trained on (history in `datasets/builtin/README.md`). `eval` was written apart from the "
-         "training data, whose later extensions were partly chosen after reading its misses; `fresh` was written by someone who saw "
-         "neither, and its misses were read in session 2. Each `blind*` set was written by someone shown no project file at all, and "
-         "each one's **first measurement** (below, kept in `scripts/results/`) is its independent figure. After a first measurement "
-         "the training data was sometimes extended (without reading the set's sentences, but knowing its aggregate figures), so a "
-         "set's current figure in the last table can be optimistic; the README's history says which. The first measurement of a set "
-         "after which no training line was added is the independent figure for the detectors as they ship. "
-         "Target: precision ≥ 0.95 and recall ≥ 0.95 per detector and language.\n")
+current = sorted({d["set"] for d in det})
+L.append(f"Held-out set{'s' if len(current) > 1 else ''}: {', '.join('`'+c+'`' for c in current)}, written blind by people shown no file of the "
+         "project (history in `datasets/builtin/README.md`); sentences that coincided with a training line were removed. A set's "
+         "**first measurement** (kept in `scripts/results/`) is its independent figure; the one after which no training line was "
+         "added is the independent figure for the detectors as they ship. Target: precision ≥ 0.95 and recall ≥ 0.95 per detector "
+         "and language.\n")
 import glob
-for path in sorted(glob.glob("scripts/results/detect-eval-*-first.jsonl")):
-    first = [json.loads(l) for l in open(path)]
-    L.append(f"First measurement on `{first[0]['set']}` (`{path}`):\n")
-    detector_table(first, with_set=False)
-    L.append("")
-# Pooled first measurements: each blind set's counts as first measured
-# (recovered from its precision, recall and positives), summed per pair.
+firsts = {}
+for path in glob.glob("scripts/results/detect-eval-*-first.jsonl"):
+    rows = [json.loads(l) for l in open(path)]
+    firsts[rows[0]["set"]] = (path, rows)
+for c in current:
+    if c in firsts:
+        path, rows = firsts[c]
+        L.append(f"First measurement on `{c}` (`{path}`):\n")
+        detector_table(rows, with_set=False)
+        L.append("")
+L.append("Current figures on the held-out set" + ("s" if len(current) > 1 else "") + ":\n")
+detector_table(det, with_set=True)
+L.append("\n```\n$ sabia detect-eval")
+for d in det: L.append(json.dumps(d))
+L.append("```\n")
+L.append("### Earlier held-out sets (now training data)\n")
+L.append("Seven earlier sets were each measured once while held out, on the training data of their day, and then (session 3) "
+         "appended to the training data. `eval` and `fresh` had become optimistic before that (their misses were read); each "
+         "`blind*` set was written by someone shown no project file. The `blind*` sets' first measurements, oldest first:\n")
+def order(name):
+    m = re.match(r"blind(\d*)$", name)
+    return (0, name) if not m else (1, int(m.group(1) or 1))
 pool = {}
-for path in sorted(glob.glob("scripts/results/detect-eval-blind*-first.jsonl")):
-    for d in (json.loads(l) for l in open(path)):
+for name in sorted((n for n in firsts if n not in current), key=order):
+    path, rows = firsts[name]
+    L.append(f"First measurement on `{name}` (`{path}`):\n")
+    detector_table(rows, with_set=False)
+    L.append("")
+    if not name.startswith("blind"):
+        continue
+    # Pooled: each blind set's counts as first measured (recovered from its
+    # precision, recall and positives), summed per pair.
+    for d in rows:
         if not d["language_given"]:
             continue
         tp = round(d["recall"] * d["positives"])
         fp = round(tp / d["precision"] - tp) if d["precision"] > 0 else 0
         a = pool.setdefault((d["detector"], d["language"]), [0, 0, 0])
         a[0] += tp; a[1] += fp; a[2] += d["positives"] - tp
-L.append("Every `blind*` set's first measurement pooled (language given; each set was measured on the training data of its "
-         "day, so this mixes versions, each measured once on sentences it had never seen):\n")
-L.append("| detector | language | positives | precision | recall | met |")
-L.append("|---|---|---|---|---|---|")
-for (det_name, lang), (tp, fp, fn) in sorted(pool.items()):
-    p_, r_ = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
-    L.append(f"| {det_name} | {lang} | {tp + fn} | {p_:.3f} | {r_:.3f} | {'yes' if p_ >= 0.95 and r_ >= 0.95 else '**no**'} |")
-L.append("")
-L.append("Current figures on every set:\n")
-detector_table(det, with_set=True)
-L.append("\n```\n$ sabia detect-eval")
-for d in det: L.append(json.dumps(d))
-L.append("```\n")
+if pool:
+    L.append("Those `blind*` first measurements pooled (language given; each set was measured on the training data of its "
+             "day, so this mixes versions, each measured once on sentences it had never seen):\n")
+    L.append("| detector | language | positives | precision | recall | met |")
+    L.append("|---|---|---|---|---|---|")
+    for (det_name, lang), (tp, fp, fn) in sorted(pool.items()):
+        p_, r_ = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        L.append(f"| {det_name} | {lang} | {tp + fn} | {p_:.3f} | {r_:.3f} | {'yes' if p_ >= 0.95 and r_ >= 0.95 else '**no**'} |")
+    L.append("")
 if bench:
     L.append("## Go benchmarks\n")
     L.append("Commands (see `scripts/benchmarks.sh`): `go test -run '^$' -bench 'BenchmarkPredict|BenchmarkExtractBuiltins|BenchmarkTaggerTag$' -benchmem -count 5 ./nlu/`, "
