@@ -10,6 +10,11 @@ import (
 // ErrCorruptModel is returned (wrapped) when model bytes cannot be decoded.
 var ErrCorruptModel = errors.New("corrupt model")
 
+// ErrStaleModel is returned (wrapped) by Decode for a well-formed model that
+// this build cannot use as it is (an older format, another lexicon): train it
+// again.
+var ErrStaleModel = errors.New("model made by another version of Sabiá")
+
 // maxDecodeLen bounds any length read from model bytes so that corrupt input
 // cannot make the decoder allocate without limit.
 const maxDecodeLen = 1 << 28 // elements; larger models are not produced

@@ -2,6 +2,7 @@ package nlu
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -33,9 +34,16 @@ func TestStem(t *testing.T) {
 func TestFeatureHashes(t *testing.T) {
 	words, chars := featureHashes("pt-BR", Tokenize("vc cancela?"), nil, nil)
 	// words: 2 unigrams, 2 bigrams (with the start marker), 2 stems
-	// ("voce" → "voc", "cancela" → "cancel"), 1 end marker.
-	if len(words) != 7 {
-		t.Errorf("%d word features, want 7", len(words))
+	// ("voce" → "voc", "cancela" → "cancel"), 1 end marker, and the
+	// lexicon's synonym groups of both words, each counted synonymRepeat times
+	// ("cancela" is in "cancelar").
+	syn := synonymGroups("pt-BR", "voce")
+	syn = append(syn, synonymGroups("pt-BR", "cancela")...)
+	if !slices.Contains(syn, "cancelar") {
+		t.Errorf("synonym groups of voce, cancela = %v, want cancelar among them", syn)
+	}
+	if want := 7 + synonymRepeat*len(syn); len(words) != want {
+		t.Errorf("%d word features, want %d", len(words), want)
 	}
 	// chars: n-grams of " voce cancela " (14 runes), n = 2..5.
 	if want := 13 + 12 + 11 + 10; len(chars) != want {

@@ -80,6 +80,7 @@ type Model struct {
 	defs      []PatternEntity
 	trainedAt time.Time
 	nExamples int
+	lexicon   uint32 // lexiconFingerprint of lang when trained
 }
 
 // ErrNoData is returned by Train when there is nothing to learn from.
@@ -122,7 +123,8 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 		return nil, err
 	}
 	m := &Model{lang: lang, classes: classes, oos: -1, temp: cfg.Temperature, threshold: cfg.Threshold,
-		patterns: pats, defs: cfg.Patterns, trainedAt: time.Now().UTC(), nExamples: len(examples)}
+		patterns: pats, defs: cfg.Patterns, trainedAt: time.Now().UTC(), nExamples: len(examples),
+		lexicon: lexiconFingerprint(lang)}
 	classIdx := map[string]int{}
 	for i, c := range classes {
 		classIdx[c] = i
@@ -656,7 +658,7 @@ func (m *Model) extract(text string, toks []Token, opts PredictOptions) []Entity
 // format changes, and Decode refuses versions it does not know.
 const (
 	modelMagic   = "SABIA-NLU"
-	modelVersion = 3 // 3: centroid weight
+	modelVersion = 4 // 3: centroid weight; 4: lexicon fingerprint
 )
 
 // MarshalBinary encodes the model in Sabiá's versioned binary format: magic,
@@ -666,6 +668,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	e.buf = append(e.buf, modelMagic...)
 	e.u32(modelVersion)
 	e.str(m.lang)
+	e.u32(m.lexicon)
 	e.strs(m.classes)
 	e.int(m.oos)
 	m.feat.encode(e)
@@ -707,9 +710,14 @@ func Decode(b []byte) (m *Model, err error) {
 	}
 	d := &decoder{buf: body[len(modelMagic):]}
 	if v := d.u32(); v != modelVersion {
-		return nil, fmt.Errorf("%w: format version %d, this build reads %d", ErrCorruptModel, v, modelVersion)
+		return nil, fmt.Errorf("%w: format version %d, this build reads %d", ErrStaleModel, v, modelVersion)
 	}
-	m = &Model{lang: d.str(), classes: d.strs(), oos: d.int()}
+	m = &Model{lang: d.str()}
+	m.lexicon = d.u32()
+	if d.err == nil && m.lexicon != lexiconFingerprint(m.lang) {
+		return nil, fmt.Errorf("%w: it was trained with another synonym lexicon than this build's", ErrStaleModel)
+	}
+	m.classes, m.oos = d.strs(), d.int()
 	m.feat = decodeFeaturizer(d)
 	qb := d.str()
 	m.qw = make([]int8, len(qb))

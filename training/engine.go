@@ -439,6 +439,9 @@ func (e *Engine) modelOf(ctx context.Context, k modelKey) (*loaded, error) {
 		return nil, err
 	}
 	m, err := nlu.Decode(rec.Data)
+	if errors.Is(err, nlu.ErrStaleModel) {
+		return nil, sabia.Errorf(sabia.EUNAVAILABLE, "the %s model was trained by another version of Sabiá (%v): train the repository again with force", k.lang, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("decoding model %d: %w", rec.ID, err)
 	}

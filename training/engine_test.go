@@ -2,6 +2,8 @@ package training
 
 import (
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +17,7 @@ import (
 
 // engineFixture is an Engine on a real SQLite store and River queue.
 type engineFixture struct {
+	store  *sqlite.Store
 	repos  *repository.Service
 	queue  *Queue
 	engine *Engine
@@ -28,7 +31,7 @@ func newEngineFixture(t *testing.T, path string) *engineFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	f := &engineFixture{repos: repository.NewService(store, time.Now)}
+	f := &engineFixture{store: store, repos: repository.NewService(store, time.Now)}
 	f.queue = newTestQueue(t, store.DB(), QueueConfig{OnState: func(id string, s State, p float64, err error) { f.engine.OnState(id, s, p, err) }})
 	f.engine = NewEngine(f.repos, f.queue, EngineConfig{Logger: testLogger(t)})
 	return f
@@ -223,4 +226,47 @@ func hasIntent(p nlu.Prediction, name string) bool {
 		}
 	}
 	return false
+}
+
+// TestEngineStaleModel: a stored model this build cannot use (made by
+// another version, here another format version) is reported as unavailable
+// with the way out, and a forced training replaces it.
+func TestEngineStaleModel(t *testing.T) {
+	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
+	f.seed(t)
+	ctx := context.Background()
+	jobs, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startQueue(t, f.queue)
+	j := f.wait(t, jobs[0].ID)
+	good, err := f.repos.LatestModel(ctx, f.repo.UUID, 0, "pt_br")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same model with the format version after the magic bumped and
+	// its checksum fixed: well formed, but not this build's.
+	stale := append([]byte(nil), good.Data[:len(good.Data)-4]...)
+	stale[len("SABIA-NLU")]++
+	stale = binary.LittleEndian.AppendUint32(stale, crc32.ChecksumIEEE(stale))
+	rec := repository.Model{RepositoryUUID: f.repo.UUID, VersionID: good.VersionID, Language: "pt_br", Data: stale, Revision: good.Revision, TrainedAt: good.TrainedAt}
+	if err := f.store.SaveModel(ctx, &rec); err != nil {
+		t.Fatal(err)
+	}
+	f.engine.Drop(f.repo.UUID)
+	_, err = f.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Text: "boleto"})
+	if sabia.ErrorCode(err) != sabia.EUNAVAILABLE || !strings.Contains(err.Error(), "train the repository again with force") {
+		t.Fatalf("parse with a stale model: %v", err)
+	}
+	again, err := f.engine.Train(ctx, f.repo.UUID, 0, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j2 := f.wait(t, again[0].ID); j2.Status != repository.JobSucceeded || j2.ModelID == j.ModelID {
+		t.Fatalf("forced retraining = %+v", j2)
+	}
+	if p, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Text: "qro a 2 via do boleto"}); err != nil || p.Prediction.Intent != "boleto" {
+		t.Fatalf("parse after retraining = %+v, %v", p, err)
+	}
 }
