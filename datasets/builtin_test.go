@@ -143,16 +143,16 @@ func TestDetectorLanguages(t *testing.T) {
 		if _, err := DetectorTraining(lang); err != nil {
 			t.Errorf("DetectorTraining(%q): %v", lang, err)
 		}
-		if _, err := DetectorEvalSet(EvalSetBlind6, lang); err != nil {
-			t.Errorf("DetectorEvalSet(blind6, %q): %v", lang, err)
+		if _, err := DetectorEvalSet(EvalSetBlind7, lang); err != nil {
+			t.Errorf("DetectorEvalSet(blind7, %q): %v", lang, err)
 		}
 	}
 	for _, lang := range []string{"", "fr", "pt_pt", "klingon", "../detectors"} {
 		if _, err := DetectorTraining(lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
 			t.Errorf("DetectorTraining(%q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
 		}
-		if _, err := DetectorEvalSet(EvalSetBlind6, lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
-			t.Errorf("DetectorEvalSet(blind6, %q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
+		if _, err := DetectorEvalSet(EvalSetBlind7, lang); sabia.ErrorCode(err) != sabia.ENOTFOUND {
+			t.Errorf("DetectorEvalSet(blind7, %q) error = %v, want %s", lang, err, sabia.ENOTFOUND)
 		}
 	}
 	if _, err := DetectorEvalSet("training", "pt_br"); sabia.ErrorCode(err) != sabia.EINVALID {

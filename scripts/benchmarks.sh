@@ -112,9 +112,10 @@ L.append("\n```\n$ sabia detect-eval")
 for d in det: L.append(json.dumps(d))
 L.append("```\n")
 L.append("### Earlier held-out sets (now training data)\n")
-L.append("Seven earlier sets were each measured once while held out, on the training data of their day, and then (session 3) "
-         "appended to the training data. `eval` and `fresh` had become optimistic before that (their misses were read); each "
-         "`blind*` set was written by someone shown no project file. The `blind*` sets' first measurements, oldest first:\n")
+L.append("Earlier sets were each measured once while held out, on the training data of their day, and then (session 3) "
+         "appended to the training data (`eval`, `fresh` and `blind` to `blind5` before `blind6` was measured; `blind6` after "
+         "`blind7` was). `eval` and `fresh` had become optimistic before that (their misses were read); each `blind*` set was "
+         "written by someone shown no project file. The `blind*` sets' first measurements, oldest first:\n")
 def order(name):
     m = re.match(r"blind(\d*)$", name)
     return (0, name) if not m else (1, int(m.group(1) or 1))
