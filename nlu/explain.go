@@ -82,12 +82,12 @@ func (m *Model) Explain(text string, top int) Explanation {
 	}
 	occ := map[int32]int{}
 	for _, h := range words {
-		if f, ok := m.feat.index[h]; ok {
+		if f, ok := m.feat.index.get(h); ok {
 			occ[f]++
 		}
 	}
 	for _, h := range chars {
-		if f, ok := m.feat.index[h]; ok {
+		if f, ok := m.feat.index.get(h); ok {
 			occ[f]++
 		}
 	}
@@ -109,7 +109,7 @@ func (m *Model) Explain(text string, top int) Explanation {
 	}
 	var ts []int
 	for j, h := range words {
-		f, ok := m.feat.index[h]
+		f, ok := m.feat.index.get(h)
 		if !ok {
 			continue
 		}
@@ -120,7 +120,7 @@ func (m *Model) Explain(text string, top int) Explanation {
 		add(f, ts)
 	}
 	for j, h := range chars {
-		f, ok := m.feat.index[h]
+		f, ok := m.feat.index.get(h)
 		if !ok {
 			continue
 		}

@@ -169,7 +169,7 @@ func featureHashesCover(lang string, toks []Token, words, chars []uint64, cov *c
 // the features seen in training.
 type featurizer struct {
 	lang  string
-	index map[uint64]int32 // feature hash → column
+	index *featureIndex // feature hash → column
 	idf   []float32        // per column
 	block []uint8          // per column: 0 word, 1 char
 }
@@ -212,10 +212,10 @@ func buildFeaturizer(lang string, texts [][]Token, minDF int) *featurizer {
 		}
 	}
 	slices.Sort(keys)
-	f := &featurizer{lang: lang, index: make(map[uint64]int32, len(keys)), idf: make([]float32, len(keys)), block: make([]uint8, len(keys))}
+	f := &featurizer{lang: lang, index: newFeatureIndex(len(keys)), idf: make([]float32, len(keys)), block: make([]uint8, len(keys))}
 	n := float64(len(texts))
 	for i, h := range keys {
-		f.index[h] = int32(i)
+		f.index.put(h, int32(i))
 		f.idf[i] = float32(math.Log((1+n)/(1+float64(df[h]))) + 1)
 		f.block[i] = blk[h]
 	}
@@ -240,12 +240,12 @@ func (f *featurizer) vector(toks []Token) sparse {
 	sc.words, sc.chars = featureHashes(f.lang, toks, sc.words[:0], sc.chars[:0])
 	cols := sc.cols[:0]
 	for _, h := range sc.words {
-		if c, ok := f.index[h]; ok {
+		if c, ok := f.index.get(h); ok {
 			cols = append(cols, c)
 		}
 	}
 	for _, h := range sc.chars {
-		if c, ok := f.index[h]; ok {
+		if c, ok := f.index.get(h); ok {
 			cols = append(cols, c)
 		}
 	}
@@ -264,7 +264,11 @@ func (f *featurizer) vector(toks []Token) sparse {
 			j++
 		}
 		v.idx = append(v.idx, cols[i])
-		v.val = append(v.val, float32(1+math.Log(float64(j-i)))*f.idf[cols[i]])
+		tf := float32(1) // 1+ln(count), and most features occur once
+		if j-i > 1 {
+			tf = float32(1 + math.Log(float64(j-i)))
+		}
+		v.val = append(v.val, tf*f.idf[cols[i]])
 		i = j
 	}
 	var norm [2]float64
@@ -295,9 +299,7 @@ func (f *featurizer) vector(toks []Token) sparse {
 func (f *featurizer) encode(e *encoder) {
 	e.str(f.lang)
 	keys := make([]uint64, len(f.idf))
-	for h, c := range f.index {
-		keys[c] = h
-	}
+	f.index.each(func(h uint64, c int32) { keys[c] = h })
 	e.int(len(keys))
 	for i, h := range keys {
 		e.u64(h)
@@ -309,16 +311,15 @@ func (f *featurizer) encode(e *encoder) {
 func decodeFeaturizer(d *decoder) *featurizer {
 	f := &featurizer{lang: d.str()}
 	n := d.length(13)
-	f.index = make(map[uint64]int32, n)
+	f.index = newFeatureIndex(n)
 	f.idf = make([]float32, n)
 	f.block = make([]uint8, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		f.index[d.u64()] = int32(i)
+		if !f.index.put(d.u64(), int32(i)) && d.err == nil {
+			d.fail("feature index")
+		}
 		f.idf[i] = d.f32()
 		f.block[i] = d.u8() & 1
-	}
-	if len(f.index) != n && d.err == nil {
-		d.fail("feature index")
 	}
 	return f
 }
