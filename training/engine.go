@@ -366,7 +366,7 @@ func (e *Engine) runTrain(ctx context.Context, qj Job, progress func(float64)) e
 	if err != nil {
 		return fmt.Errorf("saving model: %w", err)
 	}
-	e.install(modelKey{j.RepositoryUUID, j.VersionID, j.Language}, &loaded{model: m, id: saved.ID, revision: rev, trainedAt: saved.TrainedAt, size: int64(len(data))})
+	e.installLive(ctx, modelKey{j.RepositoryUUID, j.VersionID, j.Language}, &loaded{model: m, id: saved.ID, revision: rev, trainedAt: saved.TrainedAt, size: int64(len(data))})
 	done := repository.JobSucceeded
 	if _, err := e.repos.UpdateJob(ctx, j.ID, repository.JobUpdate{Status: &done, ModelID: &saved.ID}); err != nil {
 		return fmt.Errorf("recording success: %w", err)
@@ -383,6 +383,17 @@ func (e *Engine) install(k modelKey, l *loaded) {
 		return
 	}
 	e.models.Put(k, l)
+}
+
+// installLive installs the model of a training that just finished, unless
+// its repository was deleted meanwhile. The repository is looked up after
+// installing: a deletion before the lookup is seen by it, and one after it
+// is followed by Drop (the API deletes, then drops), which evicts the model.
+func (e *Engine) installLive(ctx context.Context, k modelKey, l *loaded) {
+	e.install(k, l)
+	if _, err := e.repos.FindRepository(ctx, k.repo); sabia.ErrorCode(err) == sabia.ENOTFOUND {
+		e.models.RemoveFunc(func(x modelKey) bool { return x.repo == k.repo })
+	}
 }
 
 // Forget drops the cached settings of a repository after it changed; its

@@ -270,3 +270,30 @@ func TestEngineStaleModel(t *testing.T) {
 		t.Fatalf("parse after retraining = %+v, %v", p, err)
 	}
 }
+
+// TestEngineInstallAfterDelete: a training that finishes after its
+// repository was deleted does not leave the model cached.
+func TestEngineInstallAfterDelete(t *testing.T) {
+	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
+	f.seed(t)
+	ctx := context.Background()
+	other, err := f.repos.CreateRepository(ctx, repository.RepositoryInput{Name: "Outra", Language: "pt_br"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := nlu.Train(ctx, "pt_br", []nlu.Example{{Text: "boleto", Intent: "a"}, {Text: "pedido", Intent: "b"}}, nlu.DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.repos.DeleteRepository(ctx, f.repo.UUID); err != nil {
+		t.Fatal(err)
+	}
+	f.engine.installLive(ctx, modelKey{f.repo.UUID, 1, "pt_br"}, &loaded{model: m, id: 1})
+	if n := f.engine.models.Len(); n != 0 {
+		t.Fatalf("models cached for a deleted repository = %d, want 0", n)
+	}
+	f.engine.installLive(ctx, modelKey{other.UUID, 1, "pt_br"}, &loaded{model: m, id: 2})
+	if n := f.engine.models.Len(); n != 1 {
+		t.Fatalf("models cached for a live repository = %d, want 1", n)
+	}
+}
