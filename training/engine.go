@@ -451,7 +451,13 @@ func (e *Engine) modelOf(ctx context.Context, k modelKey) (*loaded, error) {
 	}
 	m, err := nlu.Decode(rec.Data)
 	if errors.Is(err, nlu.ErrStaleModel) {
-		return nil, sabia.Errorf(sabia.EUNAVAILABLE, "the %s model was trained by another version of Sabiá (%v): train the repository again with force", k.lang, err)
+		// Made by an older build (another format or lexicon): train it
+		// again at once rather than wait for someone to notice.
+		jobs, terr := e.Train(ctx, k.repo, k.version, k.lang, true)
+		if terr != nil {
+			return nil, sabia.Errorf(sabia.EUNAVAILABLE, "the %s model was trained by another version of Sabiá (%v) and could not be trained again: %v", k.lang, err, terr)
+		}
+		return nil, sabia.Errorf(sabia.EUNAVAILABLE, "the %s model was trained by another version of Sabiá and is being trained again (job %s); try again in a moment", k.lang, jobs[0].ID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("decoding model %d: %w", rec.ID, err)
