@@ -120,6 +120,24 @@ func BenchmarkDetect(b *testing.B) {
 	}
 }
 
+// BenchmarkDetectLong times detections of long messages (two or three
+// sentences, as customers paste them), the slow end of real traffic.
+func BenchmarkDetectLong(b *testing.B) {
+	d := detectors(b)
+	texts := [][2]string{
+		{"boa tarde, já tentei pagar o boleto três vezes pelo app e não vai de jeito nenhum, dá erro toda hora. vcs podem me passar pra alguém de verdade? esse robô não entende nada do que eu escrevo", "pt_br"},
+		{"hola, les escribo porque me siguen llegando mensajes de promociones todos los días a este número y yo nunca me suscribí a nada, por favor ya no me manden más nada, gracias", "es"},
+		{"hi, I ordered a blender last week and the tracking page hasn't changed since Monday, can you tell me when it will arrive? I also need to change the delivery address to my office", "en"},
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := texts[i%len(texts)]
+		if _, _, err := d.Detect(t[0], t[1], nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkDetectWithLanguageID(b *testing.B) {
 	d := detectors(b)
 	texts := []string{"quero falar com um atendente agora pfv", "no me manden más mensajes", "talk to a real person"}

@@ -2,6 +2,7 @@ package nlu
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -73,6 +74,25 @@ func TestFeatureIndexAgreesWithMap(t *testing.T) {
 		for k, c := range want {
 			if got, ok := x.get(k); !ok || got != c {
 				t.Fatalf("n=%d full: get(%x) = %d %v, want %d", n, k, got, ok, c)
+			}
+		}
+	}
+}
+
+func TestSortColumns(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var tmp []int32
+	for _, n := range []int{0, 1, 5, 127, 128, 129, 800, 5000} {
+		for _, hi := range []int32{1, 255, 256, 70000, 1 << 24, 1<<31 - 1} {
+			cols := make([]int32, n)
+			for i := range cols {
+				cols[i] = r.Int32N(hi)
+			}
+			want := slices.Clone(cols)
+			slices.Sort(want)
+			tmp = sortColumns(cols, tmp)
+			if !slices.Equal(cols, want) {
+				t.Fatalf("n=%d hi=%d: not sorted like slices.Sort", n, hi)
 			}
 		}
 	}

@@ -226,7 +226,7 @@ func buildFeaturizer(lang string, texts [][]Token, minDF int) *featurizer {
 // vecScratchPool so that a prediction allocates only the vector it returns.
 type vecScratch struct {
 	words, chars []uint64
-	cols         []int32
+	cols, tmp    []int32
 }
 
 var vecScratchPool = sync.Pool{New: func() any {
@@ -249,7 +249,7 @@ func (f *featurizer) vector(toks []Token) sparse {
 			cols = append(cols, c)
 		}
 	}
-	slices.Sort(cols)
+	sc.tmp = sortColumns(cols, sc.tmp)
 	sc.cols = cols
 	distinct := 0
 	for i, c := range cols {
