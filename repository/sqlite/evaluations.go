@@ -81,7 +81,7 @@ func (s *Store) SaveEvaluation(ctx context.Context, e *repository.Evaluation, re
 	})
 }
 
-func scanEvaluation(row interface{ Scan(...any) error }, extra ...any) (repository.Evaluation, error) {
+func scanEvaluation(row rowScanner, extra ...any) (repository.Evaluation, error) {
 	var e repository.Evaluation
 	m := &e.Summary
 	dest := []any{&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Language, &e.Mode, &e.Folds, &e.JobID, &e.ModelID,
@@ -117,26 +117,13 @@ func (s *Store) ListEvaluations(ctx context.Context, f repository.EvaluationFilt
 		where, args = append(where, "mode = ?"), append(args, f.Mode)
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	out := []repository.Evaluation{}
+	var out []repository.Evaluation
 	var total int
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM evaluations`+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, sqlSelectEvaluation+cond+` ORDER BY created_at DESC, id DESC`+
-			limitOffset(f.Offset, f.Limit), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanEvaluation(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM evaluations`, sel: sqlSelectEvaluation,
+			cond: cond, args: args, order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit},
+			func(r rowScanner) (repository.Evaluation, error) { return scanEvaluation(r) })
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing evaluations: %w", err)
@@ -157,35 +144,30 @@ func (s *Store) ListEvaluationResults(ctx context.Context, f repository.Evaluati
 		where, args = append(where, "(expected = ? OR predicted = ?)"), append(args, f.Intent, f.Intent)
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	out := []repository.EvaluationResult{}
+	var out []repository.EvaluationResult
 	var total int
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM evaluation_results`+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, sqlSelectEvaluationResult+cond+` ORDER BY idx`+limitOffset(f.Offset, f.Limit), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var r repository.EvaluationResult
-			var ents sql.NullString
-			if err := rows.Scan(&r.EvaluationID, &r.Index, &r.Text, &r.Expected, &r.Predicted, &r.Confidence,
-				&r.Success, &ents); err != nil {
-				return err
-			}
-			if ents.Valid {
-				r.Entities = json.RawMessage(ents.String)
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM evaluation_results`, sel: sqlSelectEvaluationResult,
+			cond: cond, args: args, order: ` ORDER BY idx`, offset: f.Offset, limit: f.Limit}, scanEvaluationResult)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing evaluation results: %w", err)
 	}
 	return out, total, nil
+}
+
+// scanEvaluationResult reads a row of sqlSelectEvaluationResult.
+func scanEvaluationResult(row rowScanner) (repository.EvaluationResult, error) {
+	var r repository.EvaluationResult
+	var ents sql.NullString
+	if err := row.Scan(&r.EvaluationID, &r.Index, &r.Text, &r.Expected, &r.Predicted, &r.Confidence, &r.Success, &ents); err != nil {
+		return r, err
+	}
+	if ents.Valid {
+		r.Entities = json.RawMessage(ents.String)
+	}
+	return r, nil
 }
 
 // DeleteEvaluation implements repository.Store. The results go with it

@@ -15,7 +15,7 @@ import (
 const sqlSelectJob = `SELECT id, kind, repository_uuid, version_id, language, status, progress, error,
     created_at, started_at, finished_at, COALESCE(model_id, 0) FROM jobs`
 
-func scanJob(row interface{ Scan(...any) error }) (repository.Job, error) {
+func scanJob(row rowScanner) (repository.Job, error) {
 	var j repository.Job
 	err := row.Scan(&j.ID, &j.Kind, &j.RepositoryUUID, &j.VersionID, &j.Language, &j.Status, &j.Progress, &j.Error,
 		timeCol{&j.CreatedAt}, nullTimeCol{&j.StartedAt}, nullTimeCol{&j.FinishedAt}, &j.ModelID)

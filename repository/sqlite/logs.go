@@ -104,7 +104,7 @@ func (s *Store) InsertLogs(ctx context.Context, logs []*repository.Log) error {
 	})
 }
 
-func scanLog(row interface{ Scan(...any) error }) (repository.Log, error) {
+func scanLog(row rowScanner) (repository.Log, error) {
 	var l repository.Log
 	var ranking, entities string
 	err := row.Scan(&l.ID, &l.RepositoryUUID, &l.VersionID, &l.Language, &l.Text, &l.Intent, &l.Confidence,
@@ -167,26 +167,12 @@ func (s *Store) ListLogs(ctx context.Context, f repository.LogFilter) ([]reposit
 		add("out_of_scope = ?", *f.OutOfScope)
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	out := []repository.Log{}
+	var out []repository.Log
 	var total int
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM logs`+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, sqlSelectLog+cond+` ORDER BY created_at DESC, id DESC`+
-			limitOffset(f.Offset, f.Limit), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			l, err := scanLog(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, l)
-		}
-		return rows.Err()
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM logs`, sel: sqlSelectLog,
+			cond: cond, args: args, order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit}, scanLog)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing logs: %w", err)

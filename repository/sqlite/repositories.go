@@ -51,7 +51,7 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 const sqlSelectRepository = `SELECT uuid, name, description, language, languages, threshold, builtin_intents,
     log_retention_days, pattern_entities, created_at, updated_at FROM repositories`
 
-func scanRepository(row interface{ Scan(...any) error }) (repository.Repository, error) {
+func scanRepository(row rowScanner) (repository.Repository, error) {
 	var r repository.Repository
 	var langs, pats string
 	err := row.Scan(&r.UUID, &r.Name, &r.Description, &r.Language, &langs, &r.Threshold, &r.BuiltinIntents,
@@ -102,25 +102,12 @@ func (s *Store) ListRepositories(ctx context.Context, f repository.RepositoryFil
 		args = append(args, likeContains(nlu.Fold(q)))
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	out := []repository.Repository{}
+	var out []repository.Repository
 	var total int
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM repositories`+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, sqlSelectRepository+cond+` ORDER BY created_at DESC, uuid`+limitOffset(f.Offset, f.Limit), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRepository(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM repositories`, sel: sqlSelectRepository,
+			cond: cond, args: args, order: ` ORDER BY created_at DESC, uuid`, offset: f.Offset, limit: f.Limit}, scanRepository)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing repositories: %w", err)
@@ -185,7 +172,7 @@ func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
 
 const sqlSelectVersion = `SELECT id, repository_uuid, name, is_default, created_at FROM versions`
 
-func scanVersion(row interface{ Scan(...any) error }) (repository.Version, error) {
+func scanVersion(row rowScanner) (repository.Version, error) {
 	var v repository.Version
 	err := row.Scan(&v.ID, &v.RepositoryUUID, &v.Name, &v.IsDefault, timeCol{&v.CreatedAt})
 	return v, err

@@ -133,7 +133,7 @@ func (t *sentenceTable) insertSpans(ctx context.Context, stmt *sql.Stmt, e *repo
 	return nil
 }
 
-func scanSentence(row interface{ Scan(...any) error }) (repository.Example, error) {
+func scanSentence(row rowScanner) (repository.Example, error) {
 	var e repository.Example
 	err := row.Scan(&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Text, &e.Language, &e.Intent,
 		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
@@ -205,32 +205,18 @@ func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.Example
 		where, args = append(where, `x.text_folded LIKE ? ESCAPE '\'`), append(args, likeContains(nlu.Fold(q)))
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
-	page := cond + " ORDER BY x.id" + limitOffset(f.Offset, f.Limit)
-	out := []repository.Example{}
+	q := listQuery{count: t.q(`SELECT COUNT(*) FROM {table} x`), sel: t.q(sqlSelectSentence), cond: t.q(cond), args: args,
+		order: " ORDER BY x.id", offset: f.Offset, limit: f.Limit}
+	var out []repository.Example
 	var total int
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, t.q(`SELECT COUNT(*) FROM {table} x`+cond), args...).Scan(&total); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(ctx, t.q(sqlSelectSentence+page), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanSentence(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		if err := rows.Err(); err != nil {
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		if out, total, err = readPage(ctx, tx, q, scanSentence); err != nil {
 			return err
 		}
 		if len(out) == 0 {
 			return nil
 		}
-		spans, err := t.loadSpans(ctx, tx, t.q(`SELECT x.id FROM {table} x`+page), args...)
+		spans, err := t.loadSpans(ctx, tx, t.q(`SELECT x.id FROM {table} x`)+q.cond+q.order+limitOffset(q.offset, q.limit), args...)
 		if err != nil {
 			return err
 		}

@@ -255,3 +255,38 @@ ON CONFLICT (version_id, language) DO UPDATE SET revision = revision + 1`, versi
 	}
 	return nil
 }
+
+// rowScanner is what the scan functions read: a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }
+
+// listQuery is one paged listing: count is the COUNT(*) query and sel the
+// SELECT, both without their WHERE clause; cond is " WHERE …" with its
+// args, order " ORDER BY …".
+type listQuery struct {
+	count, sel, cond, order string
+	args                    []any
+	offset, limit           int
+}
+
+// readPage runs q in tx: the number of matching rows and one page of them,
+// read with scan. The page is never nil.
+func readPage[T any](ctx context.Context, tx *sql.Tx, q listQuery, scan func(rowScanner) (T, error)) ([]T, int, error) {
+	var total int
+	if err := tx.QueryRowContext(ctx, q.count+q.cond, q.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, q.sel+q.cond+q.order+limitOffset(q.offset, q.limit), q.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		x, err := scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, x)
+	}
+	return out, total, rows.Err()
+}

@@ -12,7 +12,7 @@ import (
 
 const sqlSelectToken = `SELECT id, repository_uuid, name, role, created_at, last_used_at, revoked_at FROM tokens`
 
-func scanToken(row interface{ Scan(...any) error }) (repository.Token, error) {
+func scanToken(row rowScanner) (repository.Token, error) {
 	var t repository.Token
 	err := row.Scan(&t.ID, &t.RepositoryUUID, &t.Name, &t.Role, timeCol{&t.CreatedAt},
 		nullTimeCol{&t.LastUsedAt}, nullTimeCol{&t.RevokedAt})
