@@ -119,20 +119,9 @@ func (s *Service) FindEvaluation(ctx context.Context, repoUUID string, id int64)
 // DefaultPageSize; larger than MaxPageSize means MaxPageSize. Returns
 // ENOTFOUND (repository or version) or EINVALID (unknown language or mode).
 func (s *Service) ListEvaluations(ctx context.Context, repoUUID string, f EvaluationFilter) ([]Evaluation, int, error) {
-	if _, err := s.store.FindRepository(ctx, repoUUID); err != nil {
+	var err error
+	if f.Language, err = s.listScope(ctx, repoUUID, f.VersionID, f.Language); err != nil {
 		return nil, 0, err
-	}
-	if f.VersionID != 0 {
-		if _, err := s.FindVersion(ctx, repoUUID, f.VersionID); err != nil {
-			return nil, 0, err
-		}
-	}
-	if f.Language != "" {
-		l, verr := parseLanguage(f.Language)
-		if verr != nil {
-			return nil, 0, verr
-		}
-		f.Language = l
 	}
 	if f.Mode != "" && f.Mode != EvaluationTestSet && f.Mode != EvaluationCrossValidation {
 		return nil, 0, sabia.Errorf(sabia.EINVALID, "unknown evaluation mode %q (test_set or cross_validation)", f.Mode)

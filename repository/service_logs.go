@@ -86,6 +86,28 @@ func (s *Service) FindLog(ctx context.Context, repoUUID string, id int64) (Log, 
 	return l, nil
 }
 
+// listScope checks the scope of a listing: the repository exists, and so
+// does the version when versionID is not 0. It returns lang parsed with
+// nlu.ParseLanguage ("" stays ""). Returns ENOTFOUND or EINVALID.
+func (s *Service) listScope(ctx context.Context, repoUUID string, versionID int64, lang string) (string, error) {
+	if _, err := s.store.FindRepository(ctx, repoUUID); err != nil {
+		return "", err
+	}
+	if versionID != 0 {
+		if _, err := s.FindVersion(ctx, repoUUID, versionID); err != nil {
+			return "", err
+		}
+	}
+	if lang == "" {
+		return "", nil
+	}
+	l, verr := parseLanguage(lang)
+	if verr != nil {
+		return "", verr
+	}
+	return l, nil
+}
+
 // ListLogs returns a page of a repository's logs, newest first, and the
 // total that match (see LogFilter). VersionID 0 means every version;
 // Language, when set, is parsed with nlu.ParseLanguage. Confidence bounds are
@@ -93,20 +115,9 @@ func (s *Service) FindLog(ctx context.Context, repoUUID string, id int64) (Log, 
 // To. Limit 0 means DefaultPageSize; larger than MaxPageSize means
 // MaxPageSize. Returns ENOTFOUND (repository or version) or EINVALID.
 func (s *Service) ListLogs(ctx context.Context, repoUUID string, f LogFilter) ([]Log, int, error) {
-	if _, err := s.store.FindRepository(ctx, repoUUID); err != nil {
+	var err error
+	if f.Language, err = s.listScope(ctx, repoUUID, f.VersionID, f.Language); err != nil {
 		return nil, 0, err
-	}
-	if f.VersionID != 0 {
-		if _, err := s.FindVersion(ctx, repoUUID, f.VersionID); err != nil {
-			return nil, 0, err
-		}
-	}
-	if f.Language != "" {
-		l, verr := parseLanguage(f.Language)
-		if verr != nil {
-			return nil, 0, verr
-		}
-		f.Language = l
 	}
 	if f.MinConfidence != nil {
 		if verr := checkConfidence("min_confidence", *f.MinConfidence); verr != nil {
