@@ -170,8 +170,8 @@ func featureHashesCover(lang string, toks []Token, words, chars []uint64, cov *c
 type featurizer struct {
 	lang  string
 	index *featureIndex // feature hash → column
-	idf   []float32        // per column
-	block []uint8          // per column: 0 word, 1 char
+	idf   []float32     // per column
+	block []uint8       // per column: 0 word, 1 char
 }
 
 // sparse is a sparse vector: sorted column indices and their values.

@@ -23,7 +23,7 @@ lindo, lindoooo
 		want []string
 	}{
 		{"comprar", []string{"comprar"}},
-		{"comprei", []string{"comprar"}}, // normalised: case folded
+		{"comprei", []string{"comprar"}},       // normalised: case folded
 		{"lindo", []string{"bonito", "lindo"}}, // in two groups
 		{"belo", []string{"bonito"}},
 		{"lindissimo", []string{"bonito"}},
