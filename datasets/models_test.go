@@ -1,7 +1,6 @@
 package datasets
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"math"
@@ -40,11 +39,9 @@ func TestBuiltinModelsCurrent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v; run go test ./datasets -run TestBuiltinModelsCurrent -update", err)
 		}
-		if bytes.Equal(b, embedded) {
-			continue
-		}
-		// Another architecture may round differently (fused multiply-add);
-		// the models must still agree on every training sentence.
+		// The bytes differ at least in the training time; the models must
+		// agree on every training sentence (to 1e-4: another architecture
+		// may round differently, with fused multiply-adds).
 		m, err := nlu.Decode(embedded)
 		if err != nil {
 			t.Fatal(err)

@@ -69,8 +69,9 @@ func hashRune(h uint64, r rune) uint64 {
 
 // featureHashes appends the hashed raw features of a tokenised text: word
 // features (words after chat-abbreviation expansion, bigrams with sentence
-// boundary markers, light stems, synonym groups of the lexicon) to words, character n-grams of the
-// normalised sentence to chars. Punctuation is ignored.
+// boundary markers, light stems, synonym groups of the lexicon) to words,
+// character n-grams of the normalised sentence to chars. Punctuation is
+// ignored.
 func featureHashes(lang string, toks []Token, words, chars []uint64) ([]uint64, []uint64) {
 	return featureHashesCover(lang, toks, words, chars, nil)
 }
@@ -87,6 +88,9 @@ type coverage struct {
 
 // featureHashesCover is featureHashes that also fills cov when not nil.
 func featureHashesCover(lang string, toks []Token, words, chars []uint64, cov *coverage) ([]uint64, []uint64) {
+	// The language's tables, looked up once rather than per token.
+	fam := family(lang)
+	abbrev, lexicon := chatAbbreviations[fam], lexiconOf(fam)
 	prev := ""
 	prevTok := -1
 	var line []rune
@@ -94,7 +98,10 @@ func featureHashesCover(lang string, toks []Token, words, chars []uint64, cov *c
 		if t.Kind == KindPunct {
 			continue
 		}
-		w := Expand(lang, t.Norm)
+		w := t.Norm
+		if e, ok := abbrev[w]; ok {
+			w = e // as Expand
+		}
 		words = append(words, hashString(hashStart(nsWord), w))
 		if prev != "" {
 			h := hashString(hashStart(nsBigram), prev)
@@ -109,13 +116,13 @@ func featureHashesCover(lang string, toks []Token, words, chars []uint64, cov *c
 				cov.words[len(cov.words)-1][0] = ti
 			}
 		}
-		if s := stem(lang, w); s != w {
+		if s := stemFamily(fam, w); s != w {
 			words = append(words, hashString(hashStart(nsStem), s))
 			if cov != nil {
 				cov.words = append(cov.words, [2]int{ti, ti})
 			}
 		}
-		for _, g := range synonymGroups(lang, w) {
+		for _, g := range lexicon[w] {
 			for range synonymRepeat {
 				words = append(words, hashString(hashStart(nsSyn), g))
 				if cov != nil {

@@ -24,9 +24,13 @@ var (
 
 // synonymGroups returns the keys of the synonym groups of a normalised word
 // in lang's lexicon (nil when it has none).
-func synonymGroups(lang, w string) []string {
+func synonymGroups(lang, w string) []string { return lexiconOf(family(lang))[w] }
+
+// lexiconOf returns the lexicon of a language family (nil when none): each
+// normalised word's group keys.
+func lexiconOf(fam string) map[string][]string {
 	lexiconOnce.Do(loadLexicons)
-	return lexicons[family(lang)][w]
+	return lexicons[fam]
 }
 
 // lexiconFingerprint identifies the lexicon lang's features use (0: none).

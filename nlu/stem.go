@@ -24,8 +24,10 @@ const minStemRunes = 3
 
 // stem returns a light stem of a normalised word, or the word itself when
 // the language has no stemmer or nothing applies.
-func stem(lang, w string) string {
-	fam := family(lang)
+func stem(lang, w string) string { return stemFamily(family(lang), w) }
+
+// stemFamily is stem for a language family ("pt", "es", "en").
+func stemFamily(fam, w string) string {
 	sfx, ok := stemSuffixes[fam]
 	if !ok {
 		return w
