@@ -1,18 +1,18 @@
 package datasets
 
-// EvalSetBlind7, EvalSetBlind8 and EvalSetBlind9 are the held-out
-// evaluation sets of the built-in detectors: each about 120 requests per
+// EvalSetBlind7 to EvalSetBlind10 are the held-out evaluation sets of the built-in detectors: each about 120 requests per
 // detector and 260 negatives per language, written blind by six people shown
 // no file of the project. Earlier sets ("eval", "fresh", "blind" to "blind6") were measured
 // first and then became training data; builtin/README.md tells the history.
 const (
-	EvalSetBlind7 = "blind7"
-	EvalSetBlind8 = "blind8"
-	EvalSetBlind9 = "blind9"
+	EvalSetBlind7  = "blind7"
+	EvalSetBlind8  = "blind8"
+	EvalSetBlind9  = "blind9"
+	EvalSetBlind10 = "blind10"
 )
 
 // EvalSets lists the held-out evaluation sets, oldest first.
-var EvalSets = []string{EvalSetBlind7, EvalSetBlind8, EvalSetBlind9}
+var EvalSets = []string{EvalSetBlind7, EvalSetBlind8, EvalSetBlind9, EvalSetBlind10}
 
 // DetectorReport is the evaluation of one detector in one language.
 type DetectorReport struct {
