@@ -3,8 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"runtime"
-	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,6 +50,17 @@ func newDetectEvalCmd() *cobra.Command {
 				return err
 			}
 			startSecs := time.Since(start).Seconds()
+			// One timing per language: it does not depend on the set or
+			// detector of a line.
+			type latency struct{ p50, p99 float64 }
+			lat := map[string]latency{}
+			for _, l := range datasets.DetectorLanguages {
+				p50, p99, err := detectLatency(d, l)
+				if err != nil {
+					return err
+				}
+				lat[l] = latency{p50, p99}
+			}
 			for _, set := range datasets.EvalSets {
 				for _, given := range []bool{true, false} {
 					reports, err := datasets.EvaluateDetectors(d, set, given)
@@ -59,10 +68,7 @@ func newDetectEvalCmd() *cobra.Command {
 						return err
 					}
 					for _, r := range reports {
-						p50, p99, err := detectLatency(d, r.Language)
-						if err != nil {
-							return err
-						}
+						p50, p99 := lat[r.Language].p50, lat[r.Language].p99
 						line := detectEvalLine{Set: r.Set, Detector: r.Detector, Language: r.Language, LanguageGiven: given, N: r.N, Positives: r.Positives,
 							Precision: round4(r.Precision), Recall: round4(r.Recall), F1: round4(r.F1), StartSeconds: round4(startSecs),
 							DetectP50US: round4(p50), DetectP99US: round4(p99)}
@@ -83,38 +89,26 @@ func newDetectEvalCmd() *cobra.Command {
 }
 
 // detectLatency times one detection (language given) over the sentences of
-// the newest evaluation set in lang, as `sabia eval` times predictions: after
-// a garbage collection and a few untimed detections on training sentences,
-// the median over timingPasses passes of each pass's percentile.
+// the newest evaluation set in lang, as `sabia eval` times predictions
+// (timeEach), warmed on training sentences.
 func detectLatency(d *datasets.Detectors, lang string) (float64, float64, error) {
 	exs, err := datasets.DetectorEvalSet(datasets.EvalSets[len(datasets.EvalSets)-1], lang)
 	if err != nil {
 		return 0, 0, err
 	}
-	warm, err := datasets.DetectorTraining(lang)
+	train, err := datasets.DetectorTraining(lang)
 	if err != nil {
 		return 0, 0, err
 	}
-	runtime.GC()
-	for _, ex := range warm[:min(len(warm), 50)] {
-		if _, _, err := d.Detect(ex.Text, lang, nil); err != nil {
-			return 0, 0, err
-		}
+	warm := make([]string, 0, 50)
+	for _, ex := range train[:min(len(train), 50)] {
+		warm = append(warm, ex.Text)
 	}
-	lat := make([]float64, len(exs))
-	var p50s, p99s []float64
-	for pass := 0; pass < timingPasses; pass++ {
-		for i, ex := range exs {
-			t0 := time.Now()
-			if _, _, err := d.Detect(ex.Text, lang, nil); err != nil {
-				return 0, 0, err
-			}
-			lat[i] = float64(time.Since(t0).Nanoseconds()) / 1e3
+	var detectErr error
+	p50, p99 := timeEach(len(exs), warm, func(_ int, text string) {
+		if _, _, err := d.Detect(text, lang, nil); err != nil && detectErr == nil {
+			detectErr = err
 		}
-		sort.Float64s(lat)
-		p50s, p99s = append(p50s, percentile(lat, 0.5)), append(p99s, percentile(lat, 0.99))
-	}
-	sort.Float64s(p50s)
-	sort.Float64s(p99s)
-	return p50s[len(p50s)/2], p99s[len(p99s)/2], nil
+	}, func(i int) string { return exs[i].Text })
+	return p50, p99, detectErr
 }

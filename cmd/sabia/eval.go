@@ -103,33 +103,16 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	fmt.Fprintf(stderr, "trained %d examples in %.1fs; evaluating %d\n", len(train), trainSecs, len(test))
 	now := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
 	preds := make([]nlu.Prediction, len(test))
-	lat := make([]float64, len(test))
-	// Time predictions as a serving process makes them: the training's
-	// garbage collected first (as testing.B does before a benchmark) and a
-	// few untimed predictions to warm the code paths, not the test texts'
-	// own features (they are other texts).
-	runtime.GC()
+	warm := make([]string, 0, 50)
 	for _, ex := range train[:min(len(train), 50)] {
-		m.Predict(ex.Text, nlu.PredictOptions{Now: now})
+		warm = append(warm, ex.Text)
 	}
-	// timingPasses passes over the test set; each percentile reported is the
-	// median of the passes' own, so that one burst of another process on
-	// this shared machine does not decide the p99.
-	var p50s, p99s []float64
-	for pass := 0; pass < timingPasses; pass++ {
-		for i, ex := range test {
-			t0 := time.Now()
-			p := m.Predict(ex.Text, nlu.PredictOptions{Now: now})
-			lat[i] = float64(time.Since(t0).Nanoseconds()) / 1e3
-			if pass == 0 {
-				preds[i] = p
-			}
+	p50, p99 := timeEach(len(test), warm, func(i int, text string) {
+		p := m.Predict(text, nlu.PredictOptions{Now: now})
+		if i >= 0 {
+			preds[i] = p
 		}
-		sort.Float64s(lat)
-		p50s, p99s = append(p50s, percentile(lat, 0.5)), append(p99s, percentile(lat, 0.99))
-	}
-	sort.Float64s(p50s)
-	sort.Float64s(p99s)
+	}, func(i int) string { return test[i].Text })
 	rep := nlu.Score(test, preds)
 	blob, err := m.MarshalBinary()
 	if err != nil {
@@ -137,7 +120,7 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	}
 	res := evalResult{NTrain: len(train), NTest: len(test), NIntents: len(m.Intents()), Accuracy: round4(rep.Accuracy),
 		MacroF1: round4(rep.MacroF1), Threshold: round4(m.Threshold()), TrainSeconds: round4(trainSecs),
-		PredictP50US: round4(p50s[timingPasses/2]), PredictP99US: round4(p99s[timingPasses/2]), ModelBytes: len(blob)}
+		PredictP50US: round4(p50), PredictP99US: round4(p99), ModelBytes: len(blob)}
 	if rep.HasOOS {
 		r, p := round4(rep.OOSRecall), round4(rep.OOSPrecision)
 		res.OOSRecall, res.OOSPrecision = &r, &p
@@ -154,8 +137,37 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	return err
 }
 
-// timingPasses is how many times sabia eval times the whole test set.
+// timingPasses is how many times sabia eval and detect-eval time the whole
+// test set.
 const timingPasses = 3
+
+// timeEach times run on each of n texts (text(i)) as a serving process runs
+// it: after a garbage collection (as testing.B does before a benchmark) and
+// untimed runs on the warm texts (index -1), which warm the code paths but
+// not the timed texts' own data. It returns the median over timingPasses
+// passes of each pass's p50 and p99 in µs, so that one burst of another
+// process on this shared machine does not decide the p99.
+func timeEach(n int, warm []string, run func(i int, text string), text func(i int) string) (p50, p99 float64) {
+	runtime.GC()
+	for _, w := range warm {
+		run(-1, w)
+	}
+	lat := make([]float64, n)
+	p50s, p99s := make([]float64, 0, timingPasses), make([]float64, 0, timingPasses)
+	for range timingPasses {
+		for i := range n {
+			t := text(i)
+			t0 := time.Now()
+			run(i, t)
+			lat[i] = float64(time.Since(t0).Nanoseconds()) / 1e3
+		}
+		sort.Float64s(lat)
+		p50s, p99s = append(p50s, percentile(lat, 0.5)), append(p99s, percentile(lat, 0.99))
+	}
+	sort.Float64s(p50s)
+	sort.Float64s(p99s)
+	return p50s[timingPasses/2], p99s[timingPasses/2]
+}
 
 func percentile(sorted []float64, q float64) float64 {
 	if len(sorted) == 0 {
