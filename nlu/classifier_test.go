@@ -426,3 +426,69 @@ func wantFirst(t *testing.T, m *Model, want map[string]string) {
 		}
 	}
 }
+
+func TestIntentNameText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"smalltalk.beautiful", "smalltalk beautiful"},
+		{"segunda_via_boleto", "segunda via boleto"},
+		{"PlayMusic", "Play Music"},
+		{"SearchScreeningEvent", "Search Screening Event"},
+		{"alarm/set_alarm", "alarm set alarm"},
+		{"falar-com-atendente", "falar com atendente"},
+		{"CPF", "CPF"},
+		{"saldoPIX", "saldo PIX"},
+		{"ação:cancelar", "ação cancelar"},
+		{"", ""},
+	} {
+		if got := IntentNameText(c.in); got != c.want {
+			t.Errorf("IntentNameText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestIntentNamesTeach: a word that only an intent's name contains (and,
+// through the synonym lexicon, its synonyms) points to that intent when
+// Config.IntentNames is set, and is an unknown word when it is not.
+func TestIntentNamesTeach(t *testing.T) {
+	exs := []Example{
+		{Text: "quero parar de pagar o plano", Intent: "cancelamento"},
+		{Text: "não quero mais o serviço", Intent: "cancelamento"},
+		{Text: "encerrar minha assinatura", Intent: "cancelamento"},
+		{Text: "onde está meu pedido?", Intent: "rastreio_entrega"},
+		{Text: "o pacote ainda não chegou", Intent: "rastreio_entrega"},
+		{Text: "qd chega minha compra", Intent: "rastreio_entrega"},
+		{Text: "qual o valor da fatura", Intent: "boleto"},
+		{Text: "manda a segunda via", Intent: "boleto"},
+		{Text: "quanto eu devo este mês", Intent: "boleto"},
+	}
+	for _, names := range []bool{true, false} {
+		cfg := DefaultConfig()
+		cfg.Workers = 1
+		cfg.IntentNames = names
+		m, err := Train(context.Background(), "pt_br", exs, cfg, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, known := m.feat.index.get(hashString(hashStart(nsWord), "entrega"))
+		if known != names {
+			t.Errorf("IntentNames %v: word of the name known: %v", names, known)
+		}
+		if !names {
+			continue
+		}
+		for text, want := range map[string]string{
+			"cancelamento urgente":       "cancelamento",
+			"e a entrega??":              "rastreio_entrega",
+			"rastreio":                   "rastreio_entrega",
+			"cadê o boleto":              "boleto",
+			"quero o cancelamento agora": "cancelamento",
+		} {
+			if p := m.Predict(text, PredictOptions{Threshold: 1e-9}); p.Intent != want {
+				t.Errorf("%q: got %q, want %q (ranking %v)", text, p.Intent, want, p.Ranking)
+			}
+		}
+		if m.nExamples != len(exs) {
+			t.Errorf("nExamples %d, want %d (names are not the user's examples)", m.nExamples, len(exs))
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"sync"
 	"time"
+	"unicode"
 )
 
 // Config is the training configuration. DefaultConfig is what the server and
@@ -37,11 +38,20 @@ type Config struct {
 	Patterns []PatternEntity
 	// Workers bounds the goroutines used for training; 0 means GOMAXPROCS.
 	Workers int
+	// IntentNames adds each intent's name, split into words by
+	// IntentNameText, as one more training example of that intent (never
+	// held out when training cross-validates). Names carry meaning a few
+	// examples may miss ("smalltalk.beautiful" teaches "beautiful" and,
+	// through the synonym lexicon, "gorgeous"). On validation splits and
+	// train folds (never test) it raised 5-example accuracy by 2.0 points
+	// on average (every one of nine measures up, +0.3 to +3.6) and left the
+	// large sets within ±0.1; see docs/classifier-experiments.md.
+	IntentNames bool
 }
 
 // DefaultConfig returns the configuration used everywhere by default.
 func DefaultConfig() Config {
-	return Config{Seed: 1, C: defaultC, Iterations: 60, MinDF: 1, Temperature: 0, Threshold: defaultThreshold}
+	return Config{Seed: 1, C: defaultC, Iterations: 60, MinDF: 1, Temperature: 0, Threshold: defaultThreshold, IntentNames: true}
 }
 
 const (
@@ -132,6 +142,16 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 			m.oos = i
 		}
 	}
+	// Intent-name examples go after the user's; nReal counts the latter.
+	tagExamples, nReal := examples, len(examples)
+	if cfg.IntentNames {
+		examples = slices.Clone(examples)
+		for _, c := range classes {
+			if c != oosClass {
+				examples = append(examples, Example{Text: IntentNameText(c), Intent: c})
+			}
+		}
+	}
 	toks := make([][]Token, len(examples))
 	for i, ex := range examples {
 		toks[i] = Tokenize(ex.Text)
@@ -165,7 +185,7 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 	taggerDone := make(chan struct{})
 	go func() {
 		defer close(taggerDone)
-		t, err := TrainTagger(ctx, examples, cfg.Seed)
+		t, err := TrainTagger(ctx, tagExamples, cfg.Seed)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil && firstErr == nil {
@@ -179,7 +199,7 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 	var cvLabel []int
 	steps, done := nc, 0
 	if needCV {
-		steps += nc * cvFoldCount(len(examples))
+		steps += nc * cvFoldCount(nReal)
 	}
 	tick := func() {
 		done++
@@ -188,7 +208,7 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 	var cvCent []float64
 	var warm [][]float32
 	if needCV {
-		cvScores, cvCent, cvLabel, warm, err = crossValidate(ctx, xs, label, nc, dim, cfg, workers, tick)
+		cvScores, cvCent, cvLabel, warm, err = crossValidate(ctx, xs, label, nReal, nc, dim, cfg, workers, tick)
 		if err != nil {
 			<-taggerDone
 			return nil, err
@@ -241,16 +261,22 @@ func cvFoldCount(n int) int {
 // k mod cvFolds. The fold models are only scored, never kept, so they are
 // trained with the looser cvTolerance and at most cvIterations passes. The
 // dual variables of the first fold's model are returned (per class, over all
-// examples, 0 for the held-out ones) to warm-start the final model.
-func crossValidate(ctx context.Context, xs []sparse, label []int, nc, dim int, cfg Config, workers int, tick func()) (scores, cents []float64, labels []int, warm [][]float32, err error) {
+// examples, 0 for the held-out ones) to warm-start the final model. Only the
+// first nReal examples are ever held out; the rest (intent-name examples)
+// are always trained on.
+func crossValidate(ctx context.Context, xs []sparse, label []int, nReal, nc, dim int, cfg Config, workers int, tick func()) (scores, cents []float64, labels []int, warm [][]float32, err error) {
 	fold := make([]int, len(xs))
 	seen := make([]int, nc)
 	for i, l := range label {
+		if i >= nReal {
+			fold[i] = -1 // intent-name examples are never held out
+			continue
+		}
 		fold[i] = seen[l] % cvFolds
 		seen[l]++
 	}
 	buf := make([]float64, 0, nc)
-	for k := 0; k < cvFoldCount(len(xs)); k++ {
+	for k := 0; k < cvFoldCount(nReal); k++ {
 		var trX []sparse
 		var trL []int
 		var te []int
@@ -788,4 +814,25 @@ func fitThreshold(m *Model, s []float64, label []int, th float64) float64 {
 	}
 	sort.Float64s(confs)
 	return math.Min(th, confs[int(float64(len(confs))*(1-keepCorrectShare))])
+}
+
+// IntentNameText is the text an intent's name contributes as a training
+// example when Config.IntentNames is set: the name split into words at
+// '.', '_', '-', '/', ':' and lower-to-upper case changes
+// ("smalltalk.beautiful" → "smalltalk beautiful", "PlayMusic" → "Play
+// Music", "segunda_via_boleto" → "segunda via boleto").
+func IntentNameText(name string) string {
+	b := make([]rune, 0, len(name)+4)
+	prev := rune(0)
+	for _, r := range name {
+		switch {
+		case r == '.' || r == '_' || r == '-' || r == '/' || r == ':':
+			r = ' '
+		case unicode.IsUpper(r) && unicode.IsLower(prev):
+			b = append(b, ' ')
+		}
+		b = append(b, r)
+		prev = r
+	}
+	return string(b)
 }
