@@ -54,6 +54,9 @@ func (s *Server) repositoryRoutes() {
 			}
 			err = s.repos.DeleteRepository(r.Context(), uuid)
 			s.engine.Drop(uuid)
+			if s.cfg.Content != nil {
+				s.cfg.Content.Forget(uuid)
+			}
 			s.auth.forget(uuid, "")
 			return Empty{}, err
 		}))

@@ -55,6 +55,9 @@ type Config struct {
 	// Stats, when set, adds counters to /healthz (interaction logs written,
 	// dropped, failed).
 	Stats func() map[string]int64
+	// Content answers questions from repositories' documents; nil answers
+	// that content answers are not configured.
+	Content Content
 	// Ready reports whether the server can serve traffic (/readyz).
 	Ready func(ctx context.Context) error
 }
@@ -98,6 +101,7 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.testSentenceRoutes()
 	s.evaluationRoutes()
 	s.logRoutes()
+	s.contentRoutes()
 	s.statusRoutes()
 	s.debugRoutes()
 	var doc []byte
