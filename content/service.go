@@ -474,8 +474,9 @@ func (s *Service) Answer(ctx context.Context, repoUUID string, q Query) (Answer,
 }
 
 // extractive answers with the sentence of the passage that holds most of
-// the question's words and, when that sentence is itself a question or a
-// heading, the line after it (FAQ layouts put the answer there).
+// the question's words; when that sentence is itself a question, with the
+// line after it instead (FAQ layouts put the answer there, "R: …"), and
+// after a heading ("Horário:"), with both.
 func (s *Service) extractive(q Query, h Hit) Answer {
 	lang := q.Language
 	if lang == "" && h.Document != nil {
@@ -506,14 +507,36 @@ func (s *Service) extractive(q Query, h Hit) Answer {
 		sp := sents[best]
 		text = string(rs[sp.Start:sp.End])
 		if (strings.HasSuffix(text, "?") || strings.HasSuffix(text, ":")) && best+1 < len(sents) {
-			// The answer is the next line, which may hold a few sentences.
+			// The answer is the next line, which may hold a few sentences;
+			// a question is replaced by it, a heading kept before it.
+			var line []string
 			for j := best + 1; j < len(sents) && j <= best+extractiveLineSentences; j++ {
 				if j > best+1 && strings.ContainsRune(string(rs[sents[j-1].End:sents[j].Start]), '\n') {
 					break
 				}
-				text += " " + string(rs[sents[j].Start:sents[j].End])
+				line = append(line, string(rs[sents[j].Start:sents[j].End]))
+			}
+			next := stripAnswerLabel(strings.Join(line, " "))
+			if strings.HasSuffix(text, "?") {
+				text = next
+			} else {
+				text += " " + next
 			}
 		}
 	}
-	return Answer{Answered: true, Answer: text, Mode: "extractive", Sources: []Source{s.source(h)}}
+	return Answer{Answered: true, Answer: stripAnswerLabel(text), Mode: "extractive", Sources: []Source{s.source(h)}}
+}
+
+// answerLabels start the answer line of FAQ layouts ("R: Sim, …").
+var answerLabels = []string{"r:", "resp:", "resposta:", "respuesta:", "a:", "answer:"}
+
+// stripAnswerLabel drops an FAQ answer label from the start of a line.
+func stripAnswerLabel(line string) string {
+	low := strings.ToLower(line)
+	for _, l := range answerLabels {
+		if strings.HasPrefix(low, l) {
+			return strings.TrimSpace(line[len(l):])
+		}
+	}
+	return line
 }

@@ -30,11 +30,19 @@ type server struct {
 
 func startServer(t *testing.T, dataDir string) *server {
 	t.Helper()
+	return startServerWith(t, serveConfig{DataDir: dataDir})
+}
+
+// startServerWith starts serve with cfg on a free loopback port, the test
+// admin token and a small model cache.
+func startServerWith(t *testing.T, cfg serveConfig) *server {
+	t.Helper()
+	cfg.Addr, cfg.AdminToken, cfg.CacheBytes, cfg.LogFormat = "127.0.0.1:0", adminSecret, 1<<28, "text"
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, serveConfig{Addr: "127.0.0.1:0", DataDir: dataDir, AdminToken: adminSecret, CacheBytes: 1 << 28, LogFormat: "text"}, ready)
+		done <- serve(ctx, cfg, ready)
 	}()
 	select {
 	case addr := <-ready:

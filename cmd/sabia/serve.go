@@ -19,6 +19,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/weni-ai/sabia/api"
+	"github.com/weni-ai/sabia/content"
+	"github.com/weni-ai/sabia/content/openai"
 	"github.com/weni-ai/sabia/datasets"
 	"github.com/weni-ai/sabia/repository"
 	"github.com/weni-ai/sabia/repository/sqlite"
@@ -37,6 +39,17 @@ type serveConfig struct {
 	LogFormat  string
 	// NoInteractionLogs turns off the logging of classifications.
 	NoInteractionLogs bool
+	// LLMBaseURL, LLMAPIKey, LLMModel and EmbeddingModel configure content
+	// answers through an OpenAI-compatible endpoint: with LLMModel, answers
+	// are written by that model; with EmbeddingModel, passages are embedded
+	// by it. Without them answers are extractive and embeddings in process.
+	LLMBaseURL     string
+	LLMAPIKey      string
+	LLMModel       string
+	EmbeddingModel string
+	// ContentMinCosine also admits passages by embedding cosine (see
+	// content.Config.MinCosine); 0 admits by words only.
+	ContentMinCosine float64
 	// logger, when set, replaces the one built from LogFormat (tests).
 	logger *slog.Logger
 }
@@ -73,6 +86,11 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.AdminToken, "admin-token", envDefault("SABIA_ADMIN_TOKEN", ""), "admin token (SABIA_ADMIN_TOKEN); generated when empty")
 	cmd.Flags().StringVar(&cache, "cache-bytes", cache, "memory bound of loaded models in bytes (SABIA_CACHE_BYTES)")
 	cmd.Flags().BoolVar(&cfg.NoInteractionLogs, "no-interaction-logs", os.Getenv("SABIA_NO_INTERACTION_LOGS") != "", "do not log classifications (SABIA_NO_INTERACTION_LOGS)")
+	cmd.Flags().StringVar(&cfg.LLMBaseURL, "llm-base-url", envDefault("SABIA_LLM_BASE_URL", ""), "OpenAI-compatible API root for content answers, e.g. https://api.openai.com/v1 (SABIA_LLM_BASE_URL)")
+	cmd.Flags().StringVar(&cfg.LLMAPIKey, "llm-api-key", envDefault("SABIA_LLM_API_KEY", ""), "API key of --llm-base-url (SABIA_LLM_API_KEY)")
+	cmd.Flags().StringVar(&cfg.LLMModel, "llm-model", envDefault("SABIA_LLM_MODEL", ""), "chat model that writes content answers; extractive answers when empty (SABIA_LLM_MODEL)")
+	cmd.Flags().StringVar(&cfg.EmbeddingModel, "embedding-model", envDefault("SABIA_EMBEDDING_MODEL", ""), "embedding model for document passages; in-process hashed embeddings when empty (SABIA_EMBEDDING_MODEL)")
+	cmd.Flags().Float64Var(&cfg.ContentMinCosine, "content-min-cosine", 0, "also treat a passage as relevant when its embedding cosine with the question reaches this (with --embedding-model)")
 	cmd.Flags().StringVar(&cfg.LogFormat, "log-format", envDefault("SABIA_LOG_FORMAT", ""), "json or text; default json unless stderr is a terminal")
 	return cmd
 }
@@ -135,6 +153,10 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	}
 	defer store.Close()
 	repos := repository.NewService(store, time.Now)
+	contents, err := newContentService(cfg, store)
+	if err != nil {
+		return err
+	}
 
 	start := time.Now()
 	detectors, err := datasets.NewDetectors(ctx)
@@ -171,7 +193,7 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	if cfg.NoInteractionLogs {
 		sink = nil
 	}
-	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors, Logs: sink,
+	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors, Logs: sink, Content: contents,
 		Stats: func() map[string]int64 {
 			return map[string]int64{"logs_written": logs.Written(), "logs_dropped": logs.Dropped(), "logs_failed": logs.Failed()}
 		},
@@ -231,4 +253,27 @@ func cleanLogs(ctx context.Context, repos *repository.Service, log *slog.Logger)
 		case <-t.C:
 		}
 	}
+}
+
+// newContentService wires content answers: the store's documents, the
+// configured OpenAI-compatible endpoint for the LLM and embeddings when
+// given, in-process embeddings and extractive answers otherwise.
+func newContentService(cfg serveConfig, store content.Store) (*content.Service, error) {
+	ccfg := content.Config{MinCosine: cfg.ContentMinCosine}
+	if cfg.LLMModel != "" || cfg.EmbeddingModel != "" {
+		if cfg.LLMBaseURL == "" {
+			return nil, fmt.Errorf("--llm-model and --embedding-model need --llm-base-url")
+		}
+		client, err := openai.New(openai.Config{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, ChatModel: cfg.LLMModel, EmbeddingModel: cfg.EmbeddingModel})
+		if err != nil {
+			return nil, fmt.Errorf("content answers: %w", err)
+		}
+		if cfg.LLMModel != "" {
+			ccfg.LLM = client
+		}
+		if cfg.EmbeddingModel != "" {
+			ccfg.Embedder = client
+		}
+	}
+	return content.NewService(store, ccfg), nil
 }
