@@ -25,6 +25,8 @@ type Content interface {
 	Search(ctx context.Context, repoUUID string, q content.Query) ([]content.Source, error)
 	// Answer answers a question from the documents, or says they do not.
 	Answer(ctx context.Context, repoUUID string, q content.Query) (content.Answer, error)
+	// ZeroShot classifies a text among classes given with the request.
+	ZeroShot(ctx context.Context, req content.ZeroShotRequest) (content.ZeroShotResult, error)
 	// Forget drops what is cached of a repository.
 	Forget(repoUUID string)
 }
@@ -142,5 +144,15 @@ func (s *Server) contentRoutes() {
 			start := time.Now()
 			a, err := c.Answer(r.Context(), uuid, *in)
 			return AnswerResponse{Answer: a, DurationUS: time.Since(start).Microseconds()}, err
+		}))
+	s.handle(route{Method: http.MethodPost, Pattern: "/v1/zeroshot",
+		Summary: "Zero-shot: classify a text among classes named (and optionally described, with a few examples) in the request",
+		Tag:     "content", Auth: authAny, Request: content.ZeroShotRequest{}, Response: content.ZeroShotResult{}},
+		jsonHandler(http.StatusOK, func(r *http.Request, in *content.ZeroShotRequest) (content.ZeroShotResult, error) {
+			c, err := s.contentService()
+			if err != nil {
+				return content.ZeroShotResult{}, err
+			}
+			return c.ZeroShot(r.Context(), *in)
 		}))
 }

@@ -70,6 +70,8 @@ type Service struct {
 	mu    sync.Mutex
 	cache map[string]*Index
 	gen   map[string]uint64 // bumped when a repository's documents change
+
+	zs zeroShotModels
 }
 
 // NewService returns a Service over store.

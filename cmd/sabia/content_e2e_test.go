@@ -240,3 +240,31 @@ func TestContentAnswersWithoutLLM(t *testing.T) {
 		t.Fatalf("unanswerable: %d %+v", st, a)
 	}
 }
+
+// TestZeroShotOverHTTP: /v1/zeroshot with the in-process model (any
+// repository token may call it) and its errors.
+func TestZeroShotOverHTTP(t *testing.T) {
+	s := startServer(t, t.TempDir())
+	req := map[string]any{"text": "quero falar com um atendente humano", "language": "pt_br", "threshold": 0.000001, "classes": []map[string]any{
+		{"name": "atendimento_humano", "description": "Pedir para falar com uma pessoa."},
+		{"name": "segunda_via", "description": "Pedir a segunda via do boleto."},
+		{"name": "horario", "description": "Perguntar o horário de funcionamento da loja."},
+	}}
+	var r struct {
+		Class   string `json:"class"`
+		Mode    string `json:"mode"`
+		Ranking []struct {
+			Name string `json:"name"`
+		} `json:"ranking"`
+	}
+	if st := s.json("POST", "/v1/zeroshot", adminSecret, req, &r); st != http.StatusOK || r.Class != "atendimento_humano" || r.Mode != "model" || len(r.Ranking) != 3 {
+		t.Fatalf("zeroshot: %d %+v", st, r)
+	}
+	var e errResp
+	if st := s.json("POST", "/v1/zeroshot", adminSecret, map[string]any{"text": "oi", "classes": []map[string]string{{"name": "a"}}}, &e); st != http.StatusBadRequest || e.Error.Code != "invalid" {
+		t.Fatalf("one class: %d %+v", st, e)
+	}
+	if st := s.json("POST", "/v1/zeroshot", "", req, &e); st != http.StatusUnauthorized {
+		t.Fatalf("no token: %d", st)
+	}
+}
