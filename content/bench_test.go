@@ -67,7 +67,7 @@ func BenchmarkAddDocument(b *testing.B) {
 		if _, err := s.AddDocument(context.Background(), repo, d); err != nil {
 			b.Fatal(err)
 		}
-		s.store.(*memStore).docs = nil
-		s.store.(*memStore).chunks = nil
+		st := s.store.(*memStore)
+		st.docs, st.chunks = nil, nil
 	}
 }

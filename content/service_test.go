@@ -4,117 +4,30 @@ import (
 	"context"
 	"errors"
 	"os"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/weni-ai/sabia"
 )
 
-// memStore is a hand-written in-memory Store for the service's tests.
+// memStore is a MemStore that counts UpdateVectors calls.
 type memStore struct {
-	mu     sync.Mutex
-	repos  map[string]bool
-	docs   []Document
-	chunks []Chunk
-	nextID int64
-	// updates counts UpdateVectors calls.
+	*MemStore
 	updates int
 }
 
 func newMemStore(repos ...string) *memStore {
-	m := &memStore{repos: map[string]bool{}}
+	m := &memStore{MemStore: NewMemStore()}
 	for _, r := range repos {
-		m.repos[r] = true
+		m.AddRepository(r)
 	}
 	return m
 }
 
-func (m *memStore) CreateDocument(_ context.Context, d *Document, chunks []Chunk) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if !m.repos[d.RepositoryUUID] {
-		return sabia.Errorf(sabia.ENOTFOUND, "repository %q not found", d.RepositoryUUID)
-	}
-	m.nextID++
-	d.ID = m.nextID
-	d.Chunks = len(chunks)
-	m.docs = append(m.docs, *d)
-	for i := range chunks {
-		m.nextID++
-		chunks[i].ID, chunks[i].DocumentID = m.nextID, d.ID
-		m.chunks = append(m.chunks, chunks[i])
-	}
-	return nil
-}
-
-func (m *memStore) FindDocument(_ context.Context, repo string, id int64) (Document, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, d := range m.docs {
-		if d.ID == id && d.RepositoryUUID == repo {
-			return d, nil
-		}
-	}
-	return Document{}, sabia.Errorf(sabia.ENOTFOUND, "document %d not found", id)
-}
-
-func (m *memStore) ListDocuments(_ context.Context, repo string, offset, limit int) ([]Document, int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var all []Document
-	for i := len(m.docs) - 1; i >= 0; i-- {
-		if d := m.docs[i]; d.RepositoryUUID == repo {
-			d.Text = ""
-			all = append(all, d)
-		}
-	}
-	if offset > len(all) {
-		offset = len(all)
-	}
-	return all[offset:min(len(all), offset+limit)], len(all), nil
-}
-
-func (m *memStore) DeleteDocument(_ context.Context, repo string, id int64) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	i := slices.IndexFunc(m.docs, func(d Document) bool { return d.ID == id && d.RepositoryUUID == repo })
-	if i < 0 {
-		return sabia.Errorf(sabia.ENOTFOUND, "document %d not found", id)
-	}
-	m.docs = slices.Delete(m.docs, i, i+1)
-	m.chunks = slices.DeleteFunc(m.chunks, func(c Chunk) bool { return c.DocumentID == id })
-	return nil
-}
-
-func (m *memStore) ListChunks(_ context.Context, repo string) ([]Chunk, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []Chunk
-	for _, c := range m.chunks {
-		for _, d := range m.docs {
-			if d.ID == c.DocumentID && d.RepositoryUUID == repo {
-				out = append(out, c)
-			}
-		}
-	}
-	return out, nil
-}
-
-func (m *memStore) UpdateVectors(_ context.Context, chunks []Chunk) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (m *memStore) UpdateVectors(ctx context.Context, chunks []Chunk) error {
 	m.updates++
-	for _, u := range chunks {
-		for i := range m.chunks {
-			if m.chunks[i].ID == u.ID {
-				m.chunks[i].Embedder, m.chunks[i].Vector = u.Embedder, u.Vector
-			}
-		}
-	}
-	return nil
+	return m.MemStore.UpdateVectors(ctx, chunks)
 }
 
 // fakeLLM replies with reply (or fails with err) and records the requests.

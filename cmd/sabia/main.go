@@ -20,7 +20,7 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newEvalCmd(), newDetectEvalCmd())
+	root.AddCommand(newServeCmd(), newEvalCmd(), newDetectEvalCmd(), newContentEvalCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "sabia:", err)
 		os.Exit(1)
