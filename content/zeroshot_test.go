@@ -25,7 +25,7 @@ func TestZeroShotModel(t *testing.T) {
 		"quero cancelar minha assinatura":   "cancelar_assinatura",
 		"manda a fatura de novo":            "segunda_via_boleto",
 	} {
-		r, err := s.ZeroShot(ctx, ZeroShotRequest{Text: text, Language: "pt-BR", Classes: supportClasses, Threshold: 1e-6})
+		r, err := s.ZeroShot(ctx, ZeroShotRequest{Text: text, Language: "pt-BR", Classes: supportClasses})
 		if err != nil {
 			t.Fatal(err)
 		}

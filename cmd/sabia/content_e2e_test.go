@@ -245,7 +245,7 @@ func TestContentAnswersWithoutLLM(t *testing.T) {
 // repository token may call it) and its errors.
 func TestZeroShotOverHTTP(t *testing.T) {
 	s := startServer(t, t.TempDir())
-	req := map[string]any{"text": "quero falar com um atendente humano", "language": "pt_br", "threshold": 0.000001, "classes": []map[string]any{
+	req := map[string]any{"text": "quero falar com um atendente humano", "language": "pt_br", "classes": []map[string]any{
 		{"name": "atendimento_humano", "description": "Pedir para falar com uma pessoa."},
 		{"name": "segunda_via", "description": "Pedir a segunda via do boleto."},
 		{"name": "horario", "description": "Perguntar o horário de funcionamento da loja."},

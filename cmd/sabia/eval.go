@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/weni-ai/sabia/content"
 	"github.com/weni-ai/sabia/datasets"
 	"github.com/weni-ai/sabia/nlu"
 )
@@ -35,6 +36,7 @@ type evalResult struct {
 
 func newEvalCmd() *cobra.Command {
 	var trainPath, testPath, validPath, lang string
+	var zeroShot bool
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Train on a JSONL file with the default configuration and evaluate on another",
@@ -44,13 +46,14 @@ func newEvalCmd() *cobra.Command {
 			"whole prediction (normalise, featurise, classify, extract entities); each is the median over\n" +
 			"three timed passes of the test set of that pass's percentile.",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runEval(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), trainPath, testPath, validPath, lang)
+			return runEval(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), trainPath, testPath, validPath, lang, zeroShot)
 		},
 	}
 	cmd.Flags().StringVar(&trainPath, "train", "", "training examples (JSONL)")
 	cmd.Flags().StringVar(&testPath, "test", "", "test examples (JSONL)")
 	cmd.Flags().StringVar(&validPath, "valid", "", "validation examples (JSONL), for threshold calibration only")
 	cmd.Flags().StringVar(&lang, "language", "en", "language of the examples")
+	cmd.Flags().BoolVar(&zeroShot, "zero-shot", false, "learn only the intent names of --train, not its examples (what /v1/zeroshot does with names alone)")
 	_ = cmd.MarkFlagRequired("train")
 	_ = cmd.MarkFlagRequired("test")
 	return cmd
@@ -72,7 +75,7 @@ func readExamples(path string) ([]nlu.Example, error) {
 	return ex, nil
 }
 
-func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath, validPath, lang string) error {
+func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath, validPath, lang string, zeroShot bool) error {
 	l, ok := nlu.ParseLanguage(lang)
 	if !ok {
 		return fmt.Errorf("unknown language %q", lang)
@@ -85,6 +88,9 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	if err != nil {
 		return err
 	}
+	if zeroShot {
+		train = intentNameExamples(train)
+	}
 	bar := newProgress(stderr, "training")
 	start := time.Now()
 	m, err := nlu.Train(ctx, l, train, nlu.DefaultConfig(), bar.set)
@@ -93,6 +99,9 @@ func runEval(ctx context.Context, stdout, stderr io.Writer, trainPath, testPath,
 	}
 	trainSecs := time.Since(start).Seconds()
 	bar.done()
+	if zeroShot {
+		m = m.WithThreshold(content.ZeroShotThreshold(len(train)))
+	}
 	if validPath != "" {
 		valid, err := readExamples(validPath)
 		if err != nil {
@@ -178,3 +187,17 @@ func percentile(sorted []float64, q float64) float64 {
 }
 
 func round4(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }
+
+// intentNameExamples returns one example per intent of exs: its name split
+// into words, as zero-shot classification with names alone learns.
+func intentNameExamples(exs []nlu.Example) []nlu.Example {
+	seen := map[string]bool{}
+	var out []nlu.Example
+	for _, ex := range exs {
+		if ex.Intent != "" && !seen[ex.Intent] {
+			seen[ex.Intent] = true
+			out = append(out, nlu.Example{Text: nlu.IntentNameText(ex.Intent), Intent: ex.Intent})
+		}
+	}
+	return out
+}
