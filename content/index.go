@@ -90,7 +90,8 @@ type Hit struct {
 	Lexical float64
 	Vector  float64
 	// Coverage is the share of the query's content words found in the
-	// passage (or its document's title), whole or by prefix.
+	// passage (or its document's title), whole, by prefix or by synonym,
+	// each word weighted by its IDF over the passages.
 	Coverage float64
 	// Score is the fused reciprocal-rank score that orders hits.
 	Score float64
@@ -161,21 +162,38 @@ func (ix *Index) search(q []term, qvec []float32, k int) []Hit {
 		}
 		words[t.tok][t.text] = true
 	}
+	// Each query word weighs its IDF over the passages (by any of its
+	// forms): a word no passage has weighs most, so a question about
+	// something the documents never mention is not covered.
+	weight := map[int]float64{}
+	var totalW float64
+	for tok, forms := range words {
+		in := map[int]bool{}
+		for f := range forms {
+			for _, p := range ix.postings[f] {
+				in[p.p] = true
+			}
+		}
+		df := float64(len(in))
+		w := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
+		weight[tok] = w
+		totalW += w
+	}
 	out := make([]Hit, 0, min(k, len(order)))
 	for _, i := range order[:min(k, len(order))] {
 		p := ix.passages[i]
-		found := 0
-		for _, forms := range words {
+		found := 0.0
+		for tok, forms := range words {
 			for f := range forms {
 				if p.words[f] {
-					found++
+					found += weight[tok]
 					break
 				}
 			}
 		}
 		h := Hit{Chunk: p.chunk, Document: p.doc, Lexical: lex[i], Vector: vec[i], Score: fused[i]}
-		if len(words) > 0 {
-			h.Coverage = float64(found) / float64(len(words))
+		if totalW > 0 {
+			h.Coverage = found / totalW
 		}
 		out = append(out, h)
 	}

@@ -19,11 +19,11 @@ func TestZeroShotModel(t *testing.T) {
 	s := NewService(newMemStore(), Config{})
 	ctx := context.Background()
 	for text, want := range map[string]string{
-		"quero falar com um humano pfv":     "falar_com_atendente",
-		"preciso da 2 via do boleto":        "segunda_via_boleto",
+		"quero falar com um humano pfv":      "falar_com_atendente",
+		"preciso da 2 via do boleto":         "segunda_via_boleto",
 		"cadê meu pedido? a entrega n chega": "rastrear_pedido",
-		"quero cancelar minha assinatura":   "cancelar_assinatura",
-		"manda a fatura de novo":            "segunda_via_boleto",
+		"quero cancelar minha assinatura":    "cancelar_assinatura",
+		"manda a fatura de novo":             "segunda_via_boleto",
 	} {
 		r, err := s.ZeroShot(ctx, ZeroShotRequest{Text: text, Language: "pt-BR", Classes: supportClasses})
 		if err != nil {

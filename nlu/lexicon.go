@@ -26,6 +26,12 @@ var (
 // in lang's lexicon (nil when it has none).
 func synonymGroups(lang, w string) []string { return lexiconOf(family(lang))[w] }
 
+// SynonymGroups returns the keys of the synonym groups of a normalised word
+// (a Token's Norm) in lang's hand-written lexicon, nil when it has none.
+// Two words share a key when the lexicon lists them as synonyms. The slice
+// is shared: do not modify it.
+func SynonymGroups(lang, norm string) []string { return synonymGroups(lang, norm) }
+
 // lexiconOf returns the lexicon of a language family (nil when none): each
 // normalised word's group keys.
 func lexiconOf(fam string) map[string][]string {

@@ -35,10 +35,12 @@ type contentEvalResult struct {
 	// answered with a source from the right document and an answer holding
 	// every expected string; RecallAtK: share whose top-k passages include
 	// one of the right document holding every expected string.
-	Answered  float64 `json:"answered"`
-	Correct   float64 `json:"correct"`
-	RecallAtK float64 `json:"recall_at_k"`
-	K         int     `json:"k"`
+	Answered float64 `json:"answered"`
+	// RightSource: answered with a source from the right document.
+	RightSource float64 `json:"right_source"`
+	Correct     float64 `json:"correct"`
+	RecallAtK   float64 `json:"recall_at_k"`
+	K           int     `json:"k"`
 	// Unanswerable: questions the documents do not answer; Abstained: share
 	// of them not answered.
 	Unanswerable int     `json:"unanswerable"`
@@ -143,6 +145,9 @@ func contentEval(ctx context.Context, cfg serveConfig, dir string, out io.Writer
 				for _, s := range a.Sources {
 					right = right || s.DocumentID == want
 				}
+				if right {
+					r.RightSource++
+				}
 				if right && containsAll(a.Answer, q.AnswerContains) {
 					r.Correct++
 				}
@@ -162,6 +167,7 @@ func contentEval(ctx context.Context, cfg serveConfig, dir string, out io.Writer
 		all.Answerable += r.Answerable
 		all.Unanswerable += r.Unanswerable
 		all.Answered += r.Answered
+		all.RightSource += r.RightSource
 		all.Correct += r.Correct
 		all.RecallAtK += r.RecallAtK
 		all.Abstained += r.Abstained
@@ -179,7 +185,7 @@ func contentEval(ctx context.Context, cfg serveConfig, dir string, out io.Writer
 func finishContentEval(r *contentEvalResult, lat []float64) {
 	if r.Answerable > 0 {
 		n := float64(r.Answerable)
-		r.Answered, r.Correct, r.RecallAtK = round4(r.Answered/n), round4(r.Correct/n), round4(r.RecallAtK/n)
+		r.Answered, r.RightSource, r.Correct, r.RecallAtK = round4(r.Answered/n), round4(r.RightSource/n), round4(r.Correct/n), round4(r.RecallAtK/n)
 	}
 	if r.Unanswerable > 0 {
 		r.Abstained = round4(r.Abstained / float64(r.Unanswerable))
