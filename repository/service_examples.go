@@ -22,7 +22,7 @@ import (
 // (trimmed, compared exactly) already exists in its version and language or
 // repeats an earlier item.
 func (s *Service) AddExamples(ctx context.Context, repoUUID string, in []ExampleInput) ([]Example, error) {
-	out, err := s.cleanBatch(ctx, repoUUID, whatExample, in)
+	out, err := s.cleanBatch(ctx, repoUUID, whatExample, in, MaxBatch)
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
@@ -37,12 +37,13 @@ func (s *Service) AddExamples(ctx context.Context, repoUUID string, in []Example
 }
 
 // cleanBatch validates a batch of examples or test sentences (what names
-// them in messages) for the repository repoUUID, as AddExamples describes:
+// them in messages) for the repository repoUUID, as AddExamples describes
+// (at most limit items):
 // it resolves versions, checks the batch for repeated texts and stamps the
 // times. The Store checks texts against the stored ones.
-func (s *Service) cleanBatch(ctx context.Context, repoUUID, what string, in []ExampleInput) ([]Example, error) {
-	if len(in) > MaxBatch {
-		return nil, sabia.Errorf(sabia.ETOOLARGE, "%d %ss, more than %d per call", len(in), what, MaxBatch)
+func (s *Service) cleanBatch(ctx context.Context, repoUUID, what string, in []ExampleInput, limit int) ([]Example, error) {
+	if len(in) > limit {
+		return nil, sabia.Errorf(sabia.ETOOLARGE, "%d %ss, more than %d per call", len(in), what, limit)
 	}
 	r, err := s.store.FindRepository(ctx, repoUUID)
 	if err != nil {
