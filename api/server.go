@@ -102,6 +102,7 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.evaluationRoutes()
 	s.logRoutes()
 	s.contentRoutes()
+	s.importExportRoutes()
 	s.statusRoutes()
 	s.debugRoutes()
 	var doc []byte

@@ -1,0 +1,120 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/datasets"
+	"github.com/weni-ai/sabia/repository"
+)
+
+// MaxImportBytes bounds an import's body: a file of up to
+// repository.MaxImport examples.
+const MaxImportBytes = 32 << 20
+
+// fileExtensions name exported files by format.
+var fileExtensions = map[string]string{"jsonl": "jsonl", "rasa": "yml", "csv": "csv", "bothub": "json"}
+
+func (s *Server) importExportRoutes() {
+	const base = "/v1/repositories/{uuid}"
+	s.handle(route{Method: http.MethodPost, Pattern: base + "/import",
+		Summary: "Import examples from a file in the body (query: format jsonl, rasa, csv or bothub; language; version): all or none; texts already there or repeated are skipped and counted",
+		Tag:     "examples", Auth: authAny, Response: repository.ImportResult{}},
+		func(w http.ResponseWriter, r *http.Request) {
+			res, err := s.importFile(r)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			writeJSON(w, http.StatusOK, res)
+		})
+	s.handle(route{Method: http.MethodGet, Pattern: base + "/export",
+		Summary: "Export a version's examples of one language as a file (query: format jsonl, rasa, csv or bothub; language, default the main one; version)",
+		Tag:     "examples", Auth: authAny},
+		func(w http.ResponseWriter, r *http.Request) {
+			uuid, v, lang, err := scopedVersion(r, repository.RoleUser)
+			if err == nil {
+				err = s.exportFile(w, r, uuid, v, lang)
+			}
+			if err != nil {
+				writeError(w, r, err)
+			}
+		})
+}
+
+func (s *Server) importFile(r *http.Request) (repository.ImportResult, error) {
+	uuid, v, lang, err := scopedVersion(r, repository.RoleContributor)
+	if err != nil {
+		return repository.ImportResult{}, err
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		return repository.ImportResult{}, sabia.Errorf(sabia.EINVALID, "query parameter \"format\" is required: one of %s", strings.Join(datasets.Formats, ", "))
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxImportBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return repository.ImportResult{}, sabia.Errorf(sabia.ETOOLARGE, "the file is larger than %d bytes", MaxImportBytes)
+		}
+		return repository.ImportResult{}, sabia.Errorf(sabia.EINVALID, "could not read the file")
+	}
+	exs, err := datasets.Decode(format, bytes.NewReader(body))
+	if err != nil {
+		return repository.ImportResult{}, err
+	}
+	return s.repos.ImportExamples(r.Context(), uuid, v, lang, exs)
+}
+
+func (s *Server) exportFile(w http.ResponseWriter, r *http.Request, uuid string, version int64, lang string) error {
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "jsonl"
+	}
+	ext, ok := fileExtensions[format]
+	if !ok {
+		return sabia.Errorf(sabia.EINVALID, "unknown format %q: one of %s", format, strings.Join(datasets.Formats, ", "))
+	}
+	repo, err := s.repos.FindRepository(r.Context(), uuid)
+	if err != nil {
+		return err
+	}
+	if lang == "" {
+		lang = repo.Language
+	}
+	exs, err := s.repos.ExportExamples(r.Context(), uuid, version, lang)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if format == "bothub" {
+		err = datasets.WriteBothubJSON(&buf, lang, exs)
+	} else {
+		err = datasets.Encode(format, &buf, exs)
+	}
+	if err != nil {
+		return fmt.Errorf("exporting %s: %w", uuid, err)
+	}
+	w.Header().Set("Content-Type", datasets.ContentType(format))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fileName(repo.Name)+"-"+lang+"."+ext))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// fileName keeps the letters and digits of a name for a download's file
+// name ("Loja do Zé" → "Loja-do-Zé").
+func fileName(name string) string {
+	f := strings.FieldsFunc(name, func(r rune) bool {
+		return !(r == '-' || r == '_' || ('0' <= r && r <= '9') || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') || r > 127)
+	})
+	if len(f) == 0 {
+		return "examples"
+	}
+	return strings.Join(f, "-")
+}

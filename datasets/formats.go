@@ -1,0 +1,216 @@
+package datasets
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	sabia "github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+)
+
+// maxExamples is the most examples a reader accepts from one file; it
+// matches the largest import the repository takes, so a bigger file fails
+// while being read rather than after being held in memory whole.
+const maxExamples = 100_000
+
+// maxText is the longest text, in bytes, a reader accepts: the longest line
+// ReadJSONL takes, so that every format admits the same examples.
+const maxText = maxJSONLLine
+
+// Formats names the file formats Decode and Encode know, in the order a user
+// is offered them: "jsonl" (ReadJSONL), "rasa" (ReadRasaYAML), "csv"
+// (ReadCSV) and "bothub" (ReadBothubJSON). Callers must not modify it.
+var Formats = []string{"jsonl", "rasa", "csv", "bothub"}
+
+// Decode reads examples in the named format (one of Formats).
+//
+// Returns an EINVALID *sabia.Error naming the known formats for an unknown
+// one, and otherwise the errors of the format's reader: EINVALID naming the
+// line or example for malformed input, ETOOLARGE for more than 100,000
+// examples or a text over 1 MiB. Errors of r are wrapped.
+func Decode(format string, r io.Reader) ([]nlu.Example, error) {
+	switch format {
+	case "jsonl":
+		exs, err := ReadJSONL(r)
+		if err != nil {
+			return nil, err
+		}
+		if len(exs) > maxExamples {
+			return nil, tooManyExamples()
+		}
+		return exs, nil
+	case "rasa":
+		return ReadRasaYAML(r)
+	case "csv":
+		return ReadCSV(r)
+	case "bothub":
+		exs, _, err := ReadBothubJSON(r)
+		return exs, err
+	}
+	return nil, unknownFormat(format)
+}
+
+// Encode writes examples in the named format (one of Formats); "bothub"
+// writes no language.
+//
+// Returns an EINVALID *sabia.Error naming the known formats for an unknown
+// one, and otherwise the errors of the format's writer (EINVALID, before
+// writing anything, for an example the format cannot hold). Errors of w are
+// wrapped.
+func Encode(format string, w io.Writer, examples []nlu.Example) error {
+	switch format {
+	case "jsonl":
+		return WriteJSONL(w, examples)
+	case "rasa":
+		return WriteRasaYAML(w, examples)
+	case "csv":
+		return WriteCSV(w, examples)
+	case "bothub":
+		return WriteBothubJSON(w, "", examples)
+	}
+	return unknownFormat(format)
+}
+
+// ContentType returns the media type of a file in the named format, "" for
+// an unknown format.
+func ContentType(format string) string {
+	switch format {
+	case "jsonl":
+		return "application/x-ndjson"
+	case "rasa":
+		return "application/yaml"
+	case "csv":
+		return "text/csv"
+	case "bothub":
+		return "application/json"
+	}
+	return ""
+}
+
+func unknownFormat(format string) error {
+	return sabia.Errorf(sabia.EINVALID, "unknown format %q: one of %s", format, strings.Join(Formats, ", "))
+}
+
+func tooManyExamples() error {
+	return sabia.Errorf(sabia.ETOOLARGE, "more than %d examples in one file", maxExamples)
+}
+
+// errTextTooLong marks a text over maxText, so that a reader can answer
+// ETOOLARGE rather than EINVALID.
+var errTextTooLong = fmt.Errorf("text longer than %d bytes", maxText)
+
+// readError builds a reader's error about one example or line: ETOOLARGE
+// when err is errTextTooLong, EINVALID otherwise; where names the place
+// ("line 3", "example 7").
+func readError(where string, err error) error {
+	if errors.Is(err, errTextTooLong) {
+		return sabia.Errorf(sabia.ETOOLARGE, "%s: %v", where, err)
+	}
+	return sabia.Errorf(sabia.EINVALID, "%s: %v", where, err)
+}
+
+// checkReadText checks a text a reader is about to accept: valid UTF-8, not
+// blank and no longer than maxText.
+func checkReadText(text string) error {
+	switch {
+	case len(text) > maxText:
+		return errTextTooLong
+	case !utf8.ValidString(text):
+		return errors.New("text is not valid UTF-8")
+	case strings.TrimSpace(text) == "":
+		return errors.New(`empty "text"`)
+	}
+	return nil
+}
+
+// spansOf checks a JSON entities array against its text the way ReadJSONL
+// does (rune offsets, 0 <= start < end <= runes, value equal to the runes it
+// covers when given) and converts it.
+func spansOf(text string, raw []jsonlSpan) ([]nlu.Span, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	runes := []rune(text)
+	spans := make([]nlu.Span, 0, len(raw))
+	for i, s := range raw {
+		switch {
+		case s.Start == nil || s.End == nil:
+			return nil, fmt.Errorf(`entity %d: missing "start" or "end"`, i)
+		case s.Entity == "":
+			return nil, fmt.Errorf(`entity %d: missing "entity"`, i)
+		case *s.Start < 0 || *s.Start >= *s.End || *s.End > len(runes):
+			return nil, fmt.Errorf("entity %d (%s): span [%d,%d) is not inside the text of %d runes",
+				i, s.Entity, *s.Start, *s.End, len(runes))
+		}
+		if s.Value != nil {
+			if got := string(runes[*s.Start:*s.End]); got != *s.Value {
+				return nil, fmt.Errorf("entity %d (%s): value %q does not match the text %q at [%d,%d)",
+					i, s.Entity, *s.Value, got, *s.Start, *s.End)
+			}
+		}
+		spans = append(spans, nlu.Span{Start: *s.Start, End: *s.End, Entity: s.Entity, Group: s.Group})
+	}
+	return spans, nil
+}
+
+// jsonSpans converts an example's spans to the JSON entities array, each
+// with the value it covers. The example must have passed checkWritable.
+func jsonSpans(ex nlu.Example) []jsonlSpan {
+	if len(ex.Entities) == 0 {
+		return nil
+	}
+	runes := []rune(ex.Text)
+	out := make([]jsonlSpan, len(ex.Entities))
+	for i, s := range ex.Entities {
+		start, end, value := s.Start, s.End, string(runes[s.Start:s.End])
+		out[i] = jsonlSpan{Start: &start, End: &end, Entity: s.Entity, Value: &value, Group: s.Group}
+	}
+	return out
+}
+
+// checkWritable checks what every writer needs of an example so that its
+// reader gives it back: a text that is valid UTF-8 and not blank, names in
+// valid UTF-8, and spans inside the text with an entity name.
+func checkWritable(i int, ex nlu.Example) error {
+	bad := func(format string, args ...any) error {
+		return sabia.Errorf(sabia.EINVALID, "example %d: %s", i, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case !utf8.ValidString(ex.Text):
+		return bad("text is not valid UTF-8")
+	case strings.TrimSpace(ex.Text) == "":
+		return bad("empty text")
+	case !utf8.ValidString(ex.Intent):
+		return bad("intent is not valid UTF-8")
+	}
+	n := utf8.RuneCountInString(ex.Text)
+	for _, s := range ex.Entities {
+		switch {
+		case s.Entity == "":
+			return bad("span [%d,%d) has no entity name", s.Start, s.End)
+		case !utf8.ValidString(s.Entity) || !utf8.ValidString(s.Group):
+			return bad("entity %q: name or group is not valid UTF-8", s.Entity)
+		case s.Start < 0 || s.Start >= s.End || s.End > n:
+			return bad("entity %q: span [%d,%d) is not inside the text of %d runes", s.Entity, s.Start, s.End, n)
+		}
+	}
+	return nil
+}
+
+// errRecorder remembers the first error of its reader other than io.EOF, so
+// that a parser's failure can be told apart from a failing reader.
+type errRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errRecorder) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
