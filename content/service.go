@@ -118,6 +118,8 @@ func (s *Service) AddDocument(ctx context.Context, repoUUID string, in DocumentI
 		return Document{}, sabia.Errorf(sabia.ETOOLARGE, "source has more than %d characters", MaxSourceRunes)
 	case !utf8.ValidString(in.Text) || !utf8.ValidString(title) || !utf8.ValidString(in.Source):
 		return Document{}, sabia.Errorf(sabia.EINVALID, "title, text and source must be valid UTF-8")
+	case strings.ContainsRune(in.Text+title+in.Source, 0):
+		return Document{}, sabia.Errorf(sabia.EINVALID, "title, text and source must not contain NUL characters")
 	}
 	chars := utf8.RuneCountInString(in.Text)
 	if chars > MaxDocumentRunes {

@@ -187,6 +187,7 @@ func TestDocumentValidation(t *testing.T) {
 		{DocumentInput{Title: "t", Text: "x", Language: "klingon"}, sabia.EINVALID},
 		{DocumentInput{Title: "t", Text: "x", Source: strings.Repeat("s", MaxSourceRunes+1)}, sabia.ETOOLARGE},
 		{DocumentInput{Title: "t", Text: "a\xffb"}, sabia.EINVALID},
+		{DocumentInput{Title: "t", Text: "a\x00b"}, sabia.EINVALID},
 	} {
 		if _, err := s.AddDocument(ctx, repo, c.in); sabia.ErrorCode(err) != c.code {
 			t.Errorf("%.40q: got %v, want %s", c.in.Title+"|"+c.in.Text, err, c.code)

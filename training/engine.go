@@ -498,6 +498,10 @@ func (e *Engine) target(ctx context.Context, req ParseRequest) (parseTarget, err
 	if strings.TrimSpace(req.Text) == "" {
 		return parseTarget{}, sabia.Errorf(sabia.EINVALID, "text is required")
 	}
+	if strings.ContainsRune(req.Text, 0) {
+		// PostgreSQL cannot store it in the interaction log.
+		return parseTarget{}, sabia.Errorf(sabia.EINVALID, "text contains a NUL character")
+	}
 	if n := utf8.RuneCountInString(req.Text); n > MaxParseRunes {
 		return parseTarget{}, sabia.Errorf(sabia.ETOOLARGE, "text has %d characters, more than %d", n, MaxParseRunes)
 	}

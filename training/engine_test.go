@@ -113,6 +113,7 @@ func TestEngineTrainsAndParses(t *testing.T) {
 		{RepositoryUUID: f.repo.UUID, Text: "oi", Language: "es"},
 		{RepositoryUUID: f.repo.UUID, Text: strings.Repeat("a", MaxParseRunes+1)},
 		{RepositoryUUID: f.repo.UUID, Text: "\xff"},
+		{RepositoryUUID: f.repo.UUID, Text: "oi\x00"},
 	} {
 		if _, err := f.engine.Parse(ctx, bad); sabia.ErrorCode(err) == sabia.EINTERNAL || err == nil {
 			t.Errorf("Parse(%.20q, %q) = %v, want a domain error", bad.Text, bad.Language, err)

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 )
@@ -131,6 +133,9 @@ const (
 
 // QueueConfig configures a Queue. The zero value is usable.
 type QueueConfig struct {
+	// Postgres runs River on a PostgreSQL database (through
+	// database/sql with pgx's driver) instead of SQLite.
+	Postgres bool
 	// Workers is the number of jobs run at once. Default 1: training is
 	// CPU-bound and a second job would only slow the first.
 	Workers int
@@ -178,7 +183,7 @@ type QueueConfig struct {
 	testOnly bool
 }
 
-// Queue runs jobs on River over SQLite. Create it with NewQueue, register
+// Queue runs jobs on River over SQLite or PostgreSQL. Create it with NewQueue, register
 // handlers with Handle, then Start it; Enqueue works before Start (the job
 // waits in the database). Its methods are safe for concurrent use.
 type Queue struct {
@@ -193,11 +198,21 @@ type Queue struct {
 	startCtx atomic.Pointer[context.Context]
 }
 
+// riverDriver is River's driver for db: SQLite's, or the database/sql one
+// for PostgreSQL.
+func riverDriver(db *sql.DB, postgres bool) riverdriver.Driver[*sql.Tx] {
+	if postgres {
+		return riverdatabasesql.New(db)
+	}
+	return riversqlite.New(db)
+}
+
 // Migrate creates or upgrades River's tables (river_job, river_leader,
-// river_queue, ...) in db. NewQueue calls it; it is exported for a
-// migrate command. It is idempotent.
-func Migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
-	m, err := rivermigrate.New(riversqlite.New(db), &rivermigrate.Config{Logger: logger})
+// river_queue, ...) in db, a PostgreSQL database when postgres is set, a
+// SQLite one otherwise. NewQueue calls it; it is exported for a migrate
+// command. It is idempotent.
+func Migrate(ctx context.Context, db *sql.DB, postgres bool, logger *slog.Logger) error {
+	m, err := rivermigrate.New(riverDriver(db, postgres), &rivermigrate.Config{Logger: logger})
 	if err != nil {
 		return fmt.Errorf("creating river migrator: %w", err)
 	}
@@ -248,7 +263,7 @@ func NewQueue(ctx context.Context, db *sql.DB, cfg QueueConfig) (*Queue, error) 
 		cfg.PollInterval = DefaultPollInterval
 	}
 
-	if err := Migrate(ctx, db, cfg.Logger); err != nil {
+	if err := Migrate(ctx, db, cfg.Postgres, cfg.Logger); err != nil {
 		return nil, err
 	}
 
@@ -257,7 +272,7 @@ func NewQueue(ctx context.Context, db *sql.DB, cfg QueueConfig) (*Queue, error) 
 	if err := river.AddWorkerSafely(workers, &riverWorker{q: q}); err != nil {
 		return nil, fmt.Errorf("registering training worker: %w", err)
 	}
-	client, err := river.NewClient(riversqlite.New(db), &river.Config{
+	client, err := river.NewClient(riverDriver(db, cfg.Postgres), &river.Config{
 		Logger:               cfg.Logger,
 		Workers:              workers,
 		Queues:               map[string]river.QueueConfig{riverQueue: {MaxWorkers: cfg.Workers}},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/weni-ai/sabia/content/openai"
 	"github.com/weni-ai/sabia/datasets"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/postgres"
 	"github.com/weni-ai/sabia/repository/sqlite"
 	"github.com/weni-ai/sabia/training"
 )
@@ -39,6 +41,10 @@ type serveConfig struct {
 	LogFormat  string
 	// NoInteractionLogs turns off the logging of classifications.
 	NoInteractionLogs bool
+	// PostgresDSN, when set, keeps everything in that PostgreSQL database
+	// (with pgvector) instead of the embedded SQLite file; the job queue
+	// runs there too, so several servers can share it.
+	PostgresDSN string
 	// LLMBaseURL, LLMAPIKey, LLMModel and EmbeddingModel configure content
 	// answers through an OpenAI-compatible endpoint: with LLMModel, answers
 	// are written by that model; with EmbeddingModel, passages are embedded
@@ -86,6 +92,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.AdminToken, "admin-token", envDefault("SABIA_ADMIN_TOKEN", ""), "admin token (SABIA_ADMIN_TOKEN); generated when empty")
 	cmd.Flags().StringVar(&cache, "cache-bytes", cache, "memory bound of loaded models in bytes (SABIA_CACHE_BYTES)")
 	cmd.Flags().BoolVar(&cfg.NoInteractionLogs, "no-interaction-logs", os.Getenv("SABIA_NO_INTERACTION_LOGS") != "", "do not log classifications (SABIA_NO_INTERACTION_LOGS)")
+	cmd.Flags().StringVar(&cfg.PostgresDSN, "postgres", envDefault("SABIA_POSTGRES_DSN", ""), "PostgreSQL DSN (with pgvector) to use instead of the embedded store, e.g. postgres://sabia@db/sabia (SABIA_POSTGRES_DSN)")
 	cmd.Flags().StringVar(&cfg.LLMBaseURL, "llm-base-url", envDefault("SABIA_LLM_BASE_URL", ""), "OpenAI-compatible API root for content answers, e.g. https://api.openai.com/v1 (SABIA_LLM_BASE_URL)")
 	cmd.Flags().StringVar(&cfg.LLMAPIKey, "llm-api-key", envDefault("SABIA_LLM_API_KEY", ""), "API key of --llm-base-url (SABIA_LLM_API_KEY)")
 	cmd.Flags().StringVar(&cfg.LLMModel, "llm-model", envDefault("SABIA_LLM_MODEL", ""), "chat model that writes content answers; extractive answers when empty (SABIA_LLM_MODEL)")
@@ -147,7 +154,7 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	if err != nil {
 		return err
 	}
-	store, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "sabia.db"))
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("opening store: %w", err)
 	}
@@ -166,7 +173,7 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	log.Info("built-in detectors ready", "languages", datasets.DetectorLanguages, "ms", time.Since(start).Milliseconds())
 
 	var engine *training.Engine
-	queue, err := training.NewQueue(ctx, store.DB(), training.QueueConfig{Logger: log,
+	queue, err := training.NewQueue(ctx, store.DB(), training.QueueConfig{Logger: log, Postgres: cfg.PostgresDSN != "",
 		OnState: func(id string, s training.State, p float64, err error) { engine.OnState(id, s, p, err) }})
 	if err != nil {
 		return fmt.Errorf("starting job queue: %w", err)
@@ -203,7 +210,7 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
-	log.Info("sabia listening", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "version", version)
+	log.Info("sabia listening", "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "postgres", cfg.PostgresDSN != "", "version", version)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -276,4 +283,22 @@ func newContentService(cfg serveConfig, store content.Store) (*content.Service, 
 		}
 	}
 	return content.NewService(store, ccfg), nil
+}
+
+// backend is a store serve can run on: the embedded SQLite file or
+// PostgreSQL.
+type backend interface {
+	repository.Store
+	content.Store
+	DB() *sql.DB
+	Close() error
+}
+
+// openStore opens PostgreSQL when cfg.PostgresDSN is set, the SQLite file
+// in the data directory otherwise.
+func openStore(ctx context.Context, cfg serveConfig) (backend, error) {
+	if cfg.PostgresDSN != "" {
+		return postgres.Open(ctx, cfg.PostgresDSN)
+	}
+	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "sabia.db"))
 }

@@ -1,0 +1,184 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/pgvector/pgvector-go"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/content"
+)
+
+// The Store also keeps the documents and chunks of the content package.
+var _ content.Store = (*Store)(nil)
+
+const (
+	sqlInsertDocument = `INSERT INTO content_documents (repository_uuid, title, source, language, chars, created_at, text)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
+	sqlInsertChunk = `INSERT INTO content_chunks (document_id, ordinal, start_rune, end_rune, text, embedder, vector)
+VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
+	// sqlDocumentColumns are the columns scanDocument reads but the text;
+	// the chunk count comes from the index on content_chunks.
+	sqlDocumentColumns = `d.id, d.repository_uuid, d.title, d.source, d.language, d.chars, d.created_at,
+    (SELECT COUNT(*) FROM content_chunks c WHERE c.document_id = d.id)`
+	sqlSelectDocument         = `SELECT ` + sqlDocumentColumns + ` FROM content_documents d`
+	sqlSelectDocumentWithText = `SELECT ` + sqlDocumentColumns + `, d.text FROM content_documents d`
+	sqlFindDocument           = sqlSelectDocumentWithText + ` WHERE d.id = $1 AND d.repository_uuid = $2`
+	sqlDeleteDocument         = `DELETE FROM content_documents WHERE id = $1 AND repository_uuid = $2`
+	sqlSelectChunks           = `SELECT c.id, c.document_id, c.ordinal, c.start_rune, c.end_rune, c.text, c.embedder, c.vector
+FROM content_chunks c JOIN content_documents d ON d.id = c.document_id
+WHERE d.repository_uuid = $1 ORDER BY c.document_id, c.ordinal`
+	sqlUpdateVector = `UPDATE content_chunks SET embedder = $1, vector = $2 WHERE id = $3`
+)
+
+// CreateDocument implements content.Store. It sets d.Chunks to the number
+// of chunks, and the IDs only once the transaction has committed.
+func (s *Store) CreateDocument(ctx context.Context, d *content.Document, chunks []content.Chunk) error {
+	var docID int64
+	chunkIDs := make([]int64, len(chunks))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		ok, err := lockRepository(ctx, tx, d.RepositoryUUID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return sabia.Errorf(sabia.ENOTFOUND, "repository %q not found", d.RepositoryUUID)
+		}
+		err = tx.QueryRowContext(ctx, sqlInsertDocument, d.RepositoryUUID, d.Title, d.Source, d.Language,
+			d.Chars, ts(d.CreatedAt), d.Text).Scan(&docID)
+		if err != nil {
+			return fmt.Errorf("inserting document: %w", err)
+		}
+		for i, c := range chunks {
+			err := tx.QueryRowContext(ctx, sqlInsertChunk, docID, c.Ordinal, c.Start, c.End, c.Text, c.Embedder,
+				vectorParam(c.Vector)).Scan(&chunkIDs[i])
+			if err != nil {
+				return fmt.Errorf("inserting chunk %d: %w", c.Ordinal, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if sabia.ErrorCode(err) == sabia.EINTERNAL {
+			err = fmt.Errorf("creating document in %s: %w", d.RepositoryUUID, err)
+		}
+		return err
+	}
+	d.ID, d.Chunks = docID, len(chunks)
+	for i := range chunks {
+		chunks[i].ID, chunks[i].DocumentID = chunkIDs[i], docID
+	}
+	return nil
+}
+
+// scanDocument reads the columns of sqlSelectDocument, then the text when
+// withText.
+func scanDocument(row rowScanner, withText bool) (content.Document, error) {
+	var d content.Document
+	dest := []any{&d.ID, &d.RepositoryUUID, &d.Title, &d.Source, &d.Language, &d.Chars, timeCol{&d.CreatedAt}, &d.Chunks}
+	if withText {
+		dest = append(dest, &d.Text)
+	}
+	err := row.Scan(dest...)
+	return d, err
+}
+
+// FindDocument implements content.Store. A document of another repository
+// is not found, as if it did not exist.
+func (s *Store) FindDocument(ctx context.Context, repoUUID string, id int64) (content.Document, error) {
+	d, err := scanDocument(s.db.QueryRowContext(ctx, sqlFindDocument, id, repoUUID), true)
+	if err != nil {
+		return content.Document{}, notFound(err, "document %d", id)
+	}
+	return d, nil
+}
+
+// ListDocuments implements content.Store: newest first (then highest ID
+// first), without their text. A limit of 0 or less means no limit; the
+// page is never nil.
+func (s *Store) ListDocuments(ctx context.Context, repoUUID string, offset, limit int) ([]content.Document, int, error) {
+	q := listQuery{
+		count:  `SELECT COUNT(*) FROM content_documents d`,
+		sel:    sqlSelectDocument,
+		cond:   ` WHERE d.repository_uuid = $1`,
+		args:   []any{repoUUID},
+		order:  ` ORDER BY d.created_at DESC, d.id DESC`,
+		offset: offset, limit: limit,
+	}
+	var out []content.Document
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, total, err = readPage(ctx, tx, q, func(row rowScanner) (content.Document, error) {
+			return scanDocument(row, false)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing documents of %s: %w", repoUUID, err)
+	}
+	return out, total, nil
+}
+
+// DeleteDocument implements content.Store. The chunks go with the document
+// (ON DELETE CASCADE). A document of another repository is not found.
+func (s *Store) DeleteDocument(ctx context.Context, repoUUID string, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, sqlDeleteDocument, id, repoUUID)
+		if err != nil {
+			return fmt.Errorf("deleting document %d: %w", id, err)
+		}
+		return mustAffect(res, "document %d", id)
+	})
+}
+
+// ListChunks implements content.Store. A chunk without a vector has a nil
+// Vector. The result is never nil.
+func (s *Store) ListChunks(ctx context.Context, repoUUID string) ([]content.Chunk, error) {
+	rows, err := s.db.QueryContext(ctx, sqlSelectChunks, repoUUID)
+	if err != nil {
+		return nil, fmt.Errorf("listing chunks of %s: %w", repoUUID, err)
+	}
+	out, _, err := scanAll(rows, func(row rowScanner) (content.Chunk, error) {
+		var c content.Chunk
+		var v *pgvector.Vector // nil for NULL
+		if err := row.Scan(&c.ID, &c.DocumentID, &c.Ordinal, &c.Start, &c.End, &c.Text, &c.Embedder, &v); err != nil {
+			return c, err
+		}
+		if v != nil && len(v.Slice()) > 0 {
+			c.Vector = v.Slice()
+		}
+		return c, nil
+	}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("listing chunks of %s: %w", repoUUID, err)
+	}
+	return out, nil
+}
+
+// UpdateVectors implements content.Store: it overwrites Embedder and Vector
+// of each chunk by ID in one transaction, skipping IDs that do not exist.
+// The other fields of the chunks are ignored.
+func (s *Store) UpdateVectors(ctx context.Context, chunks []content.Chunk) error {
+	if len(chunks) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		for _, c := range chunks {
+			if _, err := tx.ExecContext(ctx, sqlUpdateVector, c.Embedder, vectorParam(c.Vector), c.ID); err != nil {
+				return fmt.Errorf("updating vector of chunk %d: %w", c.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// vectorParam returns v as a pgvector value; NULL for no vector (nil or
+// empty: pgvector has no vector of 0 dimensions).
+func vectorParam(v []float32) any {
+	if len(v) == 0 {
+		return nil
+	}
+	return pgvector.NewVector(v)
+}

@@ -1,0 +1,176 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/repository"
+)
+
+const (
+	sqlInsertEvaluation = `INSERT INTO evaluations (repository_uuid, version_id, language, mode, folds, job_id, model_id,
+    n, accuracy, macro_precision, macro_recall, macro_f1, weighted_precision, weighted_recall, weighted_f1,
+    entity_f1, has_entities, created_at, report)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`
+	sqlInsertEvaluationResult = `INSERT INTO evaluation_results
+    (evaluation_id, idx, text, expected, predicted, confidence, success, entities)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	sqlModelOfRepository = `SELECT EXISTS (SELECT 1 FROM models WHERE id = $1 AND repository_uuid = $2)`
+	sqlEvaluationColumns = `id, repository_uuid, version_id, language, mode, folds, job_id, COALESCE(model_id, 0),
+    n, accuracy, macro_precision, macro_recall, macro_f1, weighted_precision, weighted_recall, weighted_f1,
+    entity_f1, has_entities, created_at`
+	sqlSelectEvaluation           = `SELECT ` + sqlEvaluationColumns + ` FROM evaluations`
+	sqlSelectEvaluationWithReport = `SELECT ` + sqlEvaluationColumns + `, report FROM evaluations`
+	sqlSelectEvaluationResult     = `SELECT evaluation_id, idx, text, expected, predicted, confidence, success, entities
+FROM evaluation_results`
+	sqlDeleteEvaluation = `DELETE FROM evaluations WHERE id = $1`
+)
+
+// SaveEvaluation implements repository.Store.
+func (s *Store) SaveEvaluation(ctx context.Context, e *repository.Evaluation, report []byte, results []repository.EvaluationResult) error {
+	if report == nil {
+		report = []byte{} // the column is NOT NULL; nil would be NULL
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := needVersion(ctx, tx, e.VersionID); err != nil {
+			return err
+		}
+		if e.ModelID != 0 {
+			var ok bool
+			if err := tx.QueryRowContext(ctx, sqlModelOfRepository, e.ModelID, e.RepositoryUUID).Scan(&ok); err != nil {
+				return fmt.Errorf("finding model %d: %w", e.ModelID, err)
+			}
+			if !ok {
+				return sabia.Errorf(sabia.ENOTFOUND, "model %d not found", e.ModelID)
+			}
+		}
+		m := e.Summary
+		var id int64
+		err := tx.QueryRowContext(ctx, sqlInsertEvaluation, e.RepositoryUUID, e.VersionID, e.Language, e.Mode, e.Folds,
+			e.JobID, modelID(e.ModelID), m.N, m.Accuracy, m.MacroPrecision, m.MacroRecall, m.MacroF1,
+			m.WeightedPrecision, m.WeightedRecall, m.WeightedF1, m.EntityF1, m.HasEntities, ts(e.CreatedAt), report).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("inserting evaluation: %w", err)
+		}
+		for _, r := range results {
+			var ents any // NULL when the evaluator wrote none
+			if len(r.Entities) > 0 {
+				ents = string(r.Entities)
+			}
+			_, err := tx.ExecContext(ctx, sqlInsertEvaluationResult, id, r.Index, r.Text, r.Expected, r.Predicted,
+				r.Confidence, r.Success, ents)
+			if isUnique(err) {
+				return sabia.Errorf(sabia.EINVALID, "result index %d repeats", r.Index)
+			}
+			if err != nil {
+				return fmt.Errorf("inserting evaluation result %d: %w", r.Index, err)
+			}
+		}
+		e.ID = id
+		return nil
+	})
+}
+
+func scanEvaluation(row rowScanner, extra ...any) (repository.Evaluation, error) {
+	var e repository.Evaluation
+	m := &e.Summary
+	dest := []any{&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Language, &e.Mode, &e.Folds, &e.JobID, &e.ModelID,
+		&m.N, &m.Accuracy, &m.MacroPrecision, &m.MacroRecall, &m.MacroF1, &m.WeightedPrecision, &m.WeightedRecall,
+		&m.WeightedF1, &m.EntityF1, &m.HasEntities, timeCol{&e.CreatedAt}}
+	err := row.Scan(append(dest, extra...)...)
+	return e, err
+}
+
+// FindEvaluation implements repository.Store.
+func (s *Store) FindEvaluation(ctx context.Context, id int64) (repository.Evaluation, []byte, error) {
+	var report []byte
+	e, err := scanEvaluation(s.db.QueryRowContext(ctx, sqlSelectEvaluationWithReport+` WHERE id = $1`, id), &report)
+	if err != nil {
+		return repository.Evaluation{}, nil, notFound(err, "evaluation %d", id)
+	}
+	return e, report, nil
+}
+
+// ListEvaluations implements repository.Store.
+func (s *Store) ListEvaluations(ctx context.Context, f repository.EvaluationFilter) ([]repository.Evaluation, int, error) {
+	var c conds
+	if f.RepositoryUUID != "" {
+		c.add("repository_uuid = ?", f.RepositoryUUID)
+	}
+	if f.VersionID != 0 {
+		c.add("version_id = ?", f.VersionID)
+	}
+	if f.Language != "" {
+		c.add("language = ?", f.Language)
+	}
+	if f.Mode != "" {
+		c.add("mode = ?", f.Mode)
+	}
+	var out []repository.Evaluation
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM evaluations`, sel: sqlSelectEvaluation,
+			cond: c.where(), args: c.args, order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit},
+			func(r rowScanner) (repository.Evaluation, error) { return scanEvaluation(r) })
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing evaluations: %w", err)
+	}
+	return out, total, nil
+}
+
+// ListEvaluationResults implements repository.Store.
+func (s *Store) ListEvaluationResults(ctx context.Context, f repository.EvaluationResultFilter) ([]repository.EvaluationResult, int, error) {
+	var c conds
+	c.add("evaluation_id = ?", f.EvaluationID)
+	switch f.Status {
+	case repository.ResultSuccess:
+		c.add("success")
+	case repository.ResultError:
+		c.add("NOT success")
+	}
+	if f.Intent != "" {
+		c.add("(expected = ? OR predicted = ?)", f.Intent, f.Intent)
+	}
+	var out []repository.EvaluationResult
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM evaluation_results`,
+			sel: sqlSelectEvaluationResult, cond: c.where(), args: c.args, order: ` ORDER BY idx`,
+			offset: f.Offset, limit: f.Limit}, scanEvaluationResult)
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing evaluation results: %w", err)
+	}
+	return out, total, nil
+}
+
+// scanEvaluationResult reads a row of sqlSelectEvaluationResult.
+func scanEvaluationResult(row rowScanner) (repository.EvaluationResult, error) {
+	var r repository.EvaluationResult
+	var ents sql.NullString
+	if err := row.Scan(&r.EvaluationID, &r.Index, &r.Text, &r.Expected, &r.Predicted, &r.Confidence, &r.Success, &ents); err != nil {
+		return r, err
+	}
+	if ents.Valid {
+		r.Entities = json.RawMessage(ents.String)
+	}
+	return r, nil
+}
+
+// DeleteEvaluation implements repository.Store. The results go with it
+// (ON DELETE CASCADE).
+func (s *Store) DeleteEvaluation(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, sqlDeleteEvaluation, id)
+		if err != nil {
+			return fmt.Errorf("deleting evaluation: %w", err)
+		}
+		return mustAffect(res, "evaluation %d", id)
+	})
+}

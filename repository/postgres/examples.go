@@ -1,0 +1,350 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+)
+
+// CreateExamples implements repository.Store.
+func (s *Store) CreateExamples(ctx context.Context, sentences []*repository.Example) error {
+	return examples.create(ctx, s, sentences)
+}
+
+// FindExample implements repository.Store.
+func (s *Store) FindExample(ctx context.Context, id int64) (repository.Example, error) {
+	return examples.find(ctx, s, id)
+}
+
+// ListExamples implements repository.Store.
+func (s *Store) ListExamples(ctx context.Context, f repository.ExampleFilter) ([]repository.Example, int, error) {
+	return examples.list(ctx, s, f)
+}
+
+// UpdateExample implements repository.Store.
+func (s *Store) UpdateExample(ctx context.Context, e *repository.Example) error {
+	return examples.update(ctx, s, e)
+}
+
+// DeleteExample implements repository.Store.
+func (s *Store) DeleteExample(ctx context.Context, id int64) error {
+	return examples.delete(ctx, s, id)
+}
+
+const (
+	sqlListIntents = `SELECT intent, COUNT(*) FROM examples WHERE version_id = $1 AND ($2 = '' OR language = $2)
+GROUP BY intent ORDER BY intent COLLATE "C"`
+	// The renames and deletes of intents return the language of each row
+	// they change: the languages to bump are exactly those of the rows
+	// changed, even if another transaction adds rows meanwhile.
+	sqlRenameIntent = `UPDATE examples SET intent = $1, updated_at = $2 WHERE version_id = $3 AND intent = $4
+RETURNING language`
+	sqlRenameTestIntent = `UPDATE test_sentences SET intent = $1, updated_at = $2 WHERE version_id = $3 AND intent = $4`
+	sqlDeleteIntent     = `DELETE FROM examples WHERE version_id = $1 AND intent = $2 RETURNING language`
+	sqlListEntities     = `SELECT s.entity, s.grp, COUNT(DISTINCT s.example_id) FROM example_entities s
+JOIN examples x ON x.id = s.example_id WHERE x.version_id = $1 AND ($2 = '' OR x.language = $2)
+GROUP BY s.entity, s.grp ORDER BY s.entity COLLATE "C", s.grp COLLATE "C"`
+	sqlRevision = `SELECT revision FROM dataset_revisions WHERE version_id = $1 AND language = $2`
+)
+
+// ListIntents implements repository.Store.
+func (s *Store) ListIntents(ctx context.Context, versionID int64, lang string) ([]repository.IntentSummary, error) {
+	rows, err := s.db.QueryContext(ctx, sqlListIntents, versionID, lang)
+	if err != nil {
+		return nil, fmt.Errorf("listing intents: %w", err)
+	}
+	out, _, err := scanAll(rows, func(row rowScanner) (repository.IntentSummary, error) {
+		var in repository.IntentSummary
+		err := row.Scan(&in.Name, &in.ExampleCount)
+		return in, err
+	}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("listing intents: %w", err)
+	}
+	return out, nil
+}
+
+// strings1 reads and closes rows of one text column.
+func strings1(rows *sql.Rows) ([]string, error) {
+	out, _, err := scanAll(rows, func(row rowScanner) (string, error) {
+		var v string
+		err := row.Scan(&v)
+		return v, err
+	}, 0)
+	return out, err
+}
+
+// changedLanguages runs a statement that returns the language of each row it
+// changes, and returns how many rows it changed and their languages.
+func changedLanguages(ctx context.Context, tx *sql.Tx, query string, args ...any) (int64, []string, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, nil, err
+	}
+	langs, err := strings1(rows)
+	if err != nil {
+		return 0, nil, err
+	}
+	n := int64(len(langs))
+	slices.Sort(langs)
+	return n, slices.Compact(langs), nil
+}
+
+// RenameIntent implements repository.Store.
+func (s *Store) RenameIntent(ctx context.Context, versionID int64, from, to string, at time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := lockVersion(ctx, tx, versionID); err != nil {
+			return err
+		}
+		var langs []string
+		var err error
+		n, langs, err = changedLanguages(ctx, tx, sqlRenameIntent, to, ts(at), versionID, from)
+		if err != nil {
+			return fmt.Errorf("renaming intent: %w", err)
+		}
+		if n == 0 {
+			return sabia.Errorf(sabia.ENOTFOUND, "intent %q not found", from)
+		}
+		// Test sentences expecting the intent follow the rename.
+		if _, err := tx.ExecContext(ctx, sqlRenameTestIntent, to, ts(at), versionID, from); err != nil {
+			return fmt.Errorf("renaming intent in test sentences: %w", err)
+		}
+		return bump(ctx, tx, versionID, langs...)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// DeleteIntent implements repository.Store.
+func (s *Store) DeleteIntent(ctx context.Context, versionID int64, name string) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := lockVersion(ctx, tx, versionID); err != nil {
+			return err
+		}
+		var langs []string
+		var err error
+		n, langs, err = changedLanguages(ctx, tx, sqlDeleteIntent, versionID, name)
+		if err != nil {
+			return fmt.Errorf("deleting intent: %w", err)
+		}
+		if n == 0 {
+			return sabia.Errorf(sabia.ENOTFOUND, "intent %q not found", name)
+		}
+		return bump(ctx, tx, versionID, langs...)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// ListEntities implements repository.Store.
+func (s *Store) ListEntities(ctx context.Context, versionID int64, lang string) ([]repository.EntitySummary, error) {
+	rows, err := s.db.QueryContext(ctx, sqlListEntities, versionID, lang)
+	if err != nil {
+		return nil, fmt.Errorf("listing entities: %w", err)
+	}
+	out, _, err := scanAll(rows, func(row rowScanner) (repository.EntitySummary, error) {
+		var e repository.EntitySummary
+		err := row.Scan(&e.Entity, &e.Group, &e.ExampleCount)
+		return e, err
+	}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("listing entities: %w", err)
+	}
+	return out, nil
+}
+
+// spanChange is one change to the entity spans of a version: the spans
+// matching cond (a condition on the spans' columns, with "?" placeholders
+// for condArgs) get change, an UPDATE … SET or DELETE prefix on the spans'
+// table with changeArgs, then cond, then a restriction to the version. exists
+// is the condition that must match some span for the target to exist, what
+// names it in ENOTFOUND.
+type spanChange struct {
+	what       string
+	exists     string
+	existsArgs []any
+	cond       string
+	condArgs   []any
+	change     string
+	changeArgs []any
+}
+
+// Queries of spanChange.run; the first two have "?" placeholders and %s for
+// a condition.
+// The existence check looks at the examples' spans alone, as SQLite's does;
+// in the others {spans}, {fk} and {table} name the spans, their sentence
+// column and the sentences, examples' or test sentences'.
+const (
+	sqlSpanExists = `SELECT EXISTS (SELECT 1 FROM example_entities WHERE %s
+    AND example_id IN (SELECT id FROM examples WHERE version_id = ?))`
+	sqlSpanChangeTail = ` WHERE %s AND {fk} IN (SELECT id FROM {table} WHERE version_id = ?) RETURNING {fk}`
+	sqlTouchSentences = `UPDATE {table} SET updated_at = $1 WHERE id = ANY($2) RETURNING language`
+)
+
+// run applies the change: it changes the spans first and learns from their
+// RETURNING which examples they belong to, then sets those examples'
+// UpdatedAt and bumps their languages, so that the examples touched are
+// exactly those whose spans changed. The version's test sentences follow;
+// they do not count in the result, the number of examples changed.
+func (c spanChange) run(ctx context.Context, s *Store, versionID int64, at time.Time) (int64, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := lockVersion(ctx, tx, versionID); err != nil {
+			return err
+		}
+		var found bool
+		err := tx.QueryRowContext(ctx, bind(fmt.Sprintf(sqlSpanExists, c.exists)),
+			slices.Concat(c.existsArgs, []any{versionID})...).Scan(&found)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return sabia.Errorf(sabia.ENOTFOUND, "%s not found", c.what)
+		}
+		args := slices.Concat(c.changeArgs, c.condArgs, []any{versionID})
+		var langs []string
+		for _, t := range []*sentenceTable{examples, testSentences} {
+			ids, err := changedSentences(ctx, tx, t.q(bind(c.change+fmt.Sprintf(sqlSpanChangeTail, c.cond))), args)
+			if err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			changed, l, err := changedLanguages(ctx, tx, t.q(sqlTouchSentences), ts(at), ids)
+			if err != nil {
+				return err
+			}
+			if t.revised {
+				n, langs = changed, l
+			}
+		}
+		return bump(ctx, tx, versionID, langs...)
+	})
+	if err != nil {
+		if sabia.ErrorCode(err) == sabia.EINTERNAL {
+			err = fmt.Errorf("changing %s: %w", c.what, err)
+		}
+		return 0, err
+	}
+	return n, nil
+}
+
+// changedSentences runs a change of spans returning their sentence column
+// and returns the distinct sentences.
+func changedSentences(ctx context.Context, tx *sql.Tx, query string, args []any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	ids, _, err := scanAll(rows, func(row rowScanner) (int64, error) {
+		var id int64
+		err := row.Scan(&id)
+		return id, err
+	}, 0)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// RenameEntity implements repository.Store.
+func (s *Store) RenameEntity(ctx context.Context, versionID int64, from, to string, at time.Time) (int64, error) {
+	return spanChange{what: fmt.Sprintf("entity %q", from),
+		exists: `entity = ?`, existsArgs: []any{from}, cond: `entity = ?`, condArgs: []any{from},
+		change: `UPDATE {spans} SET entity = ?`, changeArgs: []any{to}}.run(ctx, s, versionID, at)
+}
+
+// SetEntityGroup implements repository.Store.
+func (s *Store) SetEntityGroup(ctx context.Context, versionID int64, entity, group string, at time.Time) (int64, error) {
+	return spanChange{what: fmt.Sprintf("entity %q", entity),
+		exists: `entity = ?`, existsArgs: []any{entity}, cond: `entity = ? AND grp <> ?`, condArgs: []any{entity, group},
+		change: `UPDATE {spans} SET grp = ?`, changeArgs: []any{group}}.run(ctx, s, versionID, at)
+}
+
+// RenameGroup implements repository.Store.
+func (s *Store) RenameGroup(ctx context.Context, versionID int64, from, to string, at time.Time) (int64, error) {
+	if from == "" {
+		return 0, sabia.Errorf(sabia.EINVALID, "group to rename is required")
+	}
+	return spanChange{what: fmt.Sprintf("group %q", from),
+		exists: `grp = ?`, existsArgs: []any{from}, cond: `grp = ?`, condArgs: []any{from},
+		change: `UPDATE {spans} SET grp = ?`, changeArgs: []any{to}}.run(ctx, s, versionID, at)
+}
+
+// DeleteEntity implements repository.Store.
+func (s *Store) DeleteEntity(ctx context.Context, versionID int64, entity string, at time.Time) (int64, error) {
+	return spanChange{what: fmt.Sprintf("entity %q", entity),
+		exists: `entity = ?`, existsArgs: []any{entity}, cond: `entity = ?`, condArgs: []any{entity},
+		change: `DELETE FROM {spans}`}.run(ctx, s, versionID, at)
+}
+
+// revision reads the dataset revision of a version and language, 0 when it
+// never changed.
+func revision(ctx context.Context, tx *sql.Tx, versionID int64, lang string) (int64, error) {
+	var rev int64
+	err := tx.QueryRowContext(ctx, sqlRevision, versionID, lang).Scan(&rev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return rev, err
+}
+
+// Revision implements repository.Store.
+func (s *Store) Revision(ctx context.Context, versionID int64, lang string) (int64, error) {
+	var rev int64
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := versionExists(ctx, tx, versionID); err != nil {
+			return err
+		}
+		var err error
+		rev, err = revision(ctx, tx, versionID, lang)
+		return err
+	})
+	if err != nil {
+		if sabia.ErrorCode(err) == sabia.EINTERNAL {
+			err = fmt.Errorf("reading revision: %w", err)
+		}
+		return 0, err
+	}
+	return rev, nil
+}
+
+// TrainingSet implements repository.Store: the revision and the examples
+// come from one REPEATABLE READ snapshot.
+func (s *Store) TrainingSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, int64, error) {
+	var out []nlu.Example
+	var rev int64
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := versionExists(ctx, tx, versionID); err != nil {
+			return err
+		}
+		var err error
+		if rev, err = revision(ctx, tx, versionID, lang); err != nil {
+			return err
+		}
+		out, err = examples.set(ctx, tx, versionID, lang)
+		return err
+	})
+	if err != nil {
+		if sabia.ErrorCode(err) == sabia.EINTERNAL {
+			err = fmt.Errorf("loading training set: %w", err)
+		}
+		return nil, 0, err
+	}
+	return out, rev, nil
+}

@@ -1,0 +1,189 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+)
+
+const (
+	sqlInsertRepository = `INSERT INTO repositories
+    (uuid, name, name_folded, description, language, languages, threshold, builtin_intents, log_retention_days,
+    pattern_entities, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	sqlInsertVersion = `INSERT INTO versions (repository_uuid, name, is_default, created_at) VALUES ($1, $2, $3, $4)
+RETURNING id`
+	sqlSelectRepository = `SELECT uuid, name, description, language, languages, threshold, builtin_intents,
+    log_retention_days, pattern_entities, created_at, updated_at FROM repositories`
+	sqlUpdateRepository = `UPDATE repositories SET name = $1, name_folded = $2, description = $3, language = $4,
+    languages = $5, threshold = $6, builtin_intents = $7, log_retention_days = $8, pattern_entities = $9,
+    updated_at = $10 WHERE uuid = $11`
+	sqlDeleteRepository = `DELETE FROM repositories WHERE uuid = $1`
+	sqlSelectVersion    = `SELECT id, repository_uuid, name, is_default, created_at FROM versions`
+)
+
+// CreateRepository implements repository.Store.
+func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, v *repository.Version) error {
+	langs, err := json.Marshal(r.Languages)
+	if err != nil {
+		return fmt.Errorf("encoding languages: %w", err)
+	}
+	pats, err := patternsJSON(r.PatternEntities)
+	if err != nil {
+		return fmt.Errorf("encoding pattern entities: %w", err)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, sqlInsertRepository, r.UUID, r.Name, nlu.Fold(r.Name), r.Description,
+			r.Language, string(langs), r.Threshold, r.BuiltinIntents, r.LogRetentionDays, pats,
+			ts(r.CreatedAt), ts(r.UpdatedAt))
+		if isUnique(err) {
+			return sabia.Errorf(sabia.ECONFLICT, "repository %q already exists", r.UUID)
+		}
+		if err != nil {
+			return fmt.Errorf("inserting repository: %w", err)
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, sqlInsertVersion, r.UUID, v.Name, v.IsDefault, ts(v.CreatedAt)).Scan(&id); err != nil {
+			return fmt.Errorf("inserting version: %w", err)
+		}
+		v.ID, v.RepositoryUUID = id, r.UUID
+		return nil
+	})
+}
+
+func scanRepository(row rowScanner) (repository.Repository, error) {
+	var r repository.Repository
+	var langs, pats []byte
+	err := row.Scan(&r.UUID, &r.Name, &r.Description, &r.Language, &langs, &r.Threshold, &r.BuiltinIntents,
+		&r.LogRetentionDays, &pats, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(langs, &r.Languages); err != nil {
+		return r, fmt.Errorf("repository %s languages: %w", r.UUID, err)
+	}
+	if err := json.Unmarshal(pats, &r.PatternEntities); err != nil {
+		return r, fmt.Errorf("repository %s pattern entities: %w", r.UUID, err)
+	}
+	if r.PatternEntities == nil {
+		r.PatternEntities = []nlu.PatternEntity{}
+	}
+	return r, nil
+}
+
+// patternsJSON encodes pattern entities for their column ("[]" for none).
+func patternsJSON(p []nlu.PatternEntity) (string, error) {
+	if p == nil {
+		p = []nlu.PatternEntity{}
+	}
+	b, err := json.Marshal(p)
+	return string(b), err
+}
+
+// FindRepository implements repository.Store.
+func (s *Store) FindRepository(ctx context.Context, uuid string) (repository.Repository, error) {
+	r, err := scanRepository(s.db.QueryRowContext(ctx, sqlSelectRepository+` WHERE uuid = $1`, uuid))
+	if err != nil {
+		return repository.Repository{}, notFound(err, "repository %q", uuid)
+	}
+	return r, nil
+}
+
+// ListRepositories implements repository.Store. Query matches the folded
+// name (nlu.Fold: case and accents ignored), "%" and "_" literally.
+func (s *Store) ListRepositories(ctx context.Context, f repository.RepositoryFilter) ([]repository.Repository, int, error) {
+	var c conds
+	if f.UUIDs != nil {
+		c.add("uuid = ANY(?)", f.UUIDs)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		c.add(`name_folded LIKE ? ESCAPE '\'`, likeContains(nlu.Fold(q)))
+	}
+	var out []repository.Repository
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM repositories`, sel: sqlSelectRepository,
+			cond: c.where(), args: c.args, order: ` ORDER BY created_at DESC, uuid COLLATE "C"`,
+			offset: f.Offset, limit: f.Limit}, scanRepository)
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing repositories: %w", err)
+	}
+	return out, total, nil
+}
+
+// UpdateRepository implements repository.Store.
+func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) error {
+	langs, err := json.Marshal(r.Languages)
+	if err != nil {
+		return fmt.Errorf("encoding languages: %w", err)
+	}
+	pats, err := patternsJSON(r.PatternEntities)
+	if err != nil {
+		return fmt.Errorf("encoding pattern entities: %w", err)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, sqlUpdateRepository, r.Name, nlu.Fold(r.Name), r.Description, r.Language,
+			string(langs), r.Threshold, r.BuiltinIntents, r.LogRetentionDays, pats, ts(r.UpdatedAt), r.UUID)
+		if err != nil {
+			return fmt.Errorf("updating repository: %w", err)
+		}
+		return mustAffect(res, "repository %q", r.UUID)
+	})
+}
+
+// DeleteRepository implements repository.Store. Foreign keys cascade to
+// everything the repository holds, content documents and chunks included.
+func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, sqlDeleteRepository, uuid)
+		if err != nil {
+			return fmt.Errorf("deleting repository: %w", err)
+		}
+		return mustAffect(res, "repository %q", uuid)
+	})
+}
+
+func scanVersion(row rowScanner) (repository.Version, error) {
+	var v repository.Version
+	err := row.Scan(&v.ID, &v.RepositoryUUID, &v.Name, &v.IsDefault, timeCol{&v.CreatedAt})
+	return v, err
+}
+
+// FindVersion implements repository.Store.
+func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = $1`, id))
+	if err != nil {
+		return v, notFound(err, "version %d", id)
+	}
+	return v, nil
+}
+
+// DefaultVersion implements repository.Store.
+func (s *Store) DefaultVersion(ctx context.Context, repoUUID string) (repository.Version, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE repository_uuid = $1 AND is_default`, repoUUID))
+	if err != nil {
+		return v, notFound(err, "repository %q", repoUUID)
+	}
+	return v, nil
+}
+
+// ListVersions implements repository.Store.
+func (s *Store) ListVersions(ctx context.Context, repoUUID string) ([]repository.Version, error) {
+	rows, err := s.db.QueryContext(ctx, sqlSelectVersion+` WHERE repository_uuid = $1 ORDER BY id`, repoUUID)
+	if err != nil {
+		return nil, fmt.Errorf("listing versions: %w", err)
+	}
+	out, _, err := scanAll(rows, scanVersion, 0)
+	if err != nil {
+		return nil, fmt.Errorf("listing versions: %w", err)
+	}
+	return out, nil
+}

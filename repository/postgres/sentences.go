@@ -1,0 +1,339 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/weni-ai/sabia"
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+)
+
+// sentenceTable is one table of labelled sentences with its table of entity
+// spans: examples, which train models, and test sentences, which evaluate
+// them. The two have the same columns and rules, so one implementation
+// serves both; only changes to examples bump the dataset revision. Queries
+// name the tables with {table}, {spans} and {fk} (the spans' column that
+// references the sentence), which q fills in.
+type sentenceTable struct {
+	what    string // "example" or "test sentence", in messages
+	revised bool   // changes bump dataset_revisions
+	names   *strings.Replacer
+}
+
+var (
+	examples      = newSentenceTable("example", "examples", "example_entities", "example_id", true)
+	testSentences = newSentenceTable("test sentence", "test_sentences", "test_sentence_entities", "test_sentence_id", false)
+)
+
+func newSentenceTable(what, table, spans, fk string, revised bool) *sentenceTable {
+	return &sentenceTable{what: what, revised: revised,
+		names: strings.NewReplacer("{table}", table, "{spans}", spans, "{fk}", fk)}
+}
+
+// q returns query with the table names filled in.
+func (t *sentenceTable) q(query string) string { return t.names.Replace(query) }
+
+const (
+	sqlInsertSentence = `INSERT INTO {table}
+    (repository_uuid, version_id, text, text_folded, language, intent, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`
+	sqlInsertSpan = `INSERT INTO {spans} ({fk}, start_pos, end_pos, entity, grp) VALUES ($1, $2, $3, $4, $5)`
+	// sqlFindText finds another sentence with the text through the unique
+	// index on md5(text), then compares the texts themselves.
+	sqlFindText = `SELECT id FROM {table}
+WHERE version_id = $1 AND language = $2 AND md5(text) = md5($3) AND text = $3 AND id <> $4`
+	sqlSelectSpans    = `SELECT {fk}, start_pos, end_pos, entity, grp FROM {spans}`
+	sqlSelectSentence = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, x.created_at,
+    x.updated_at FROM {table} x`
+	sqlUpdateSentence = `UPDATE {table} SET text = $1, text_folded = $2, language = $3, intent = $4, updated_at = $5
+WHERE id = $6`
+	sqlDeleteSpansOf    = `DELETE FROM {spans} WHERE {fk} = $1`
+	sqlDeleteSentence   = `DELETE FROM {table} WHERE id = $1`
+	sqlLockSentenceRepo = `SELECT r.uuid FROM repositories r
+WHERE r.uuid = (SELECT x.repository_uuid FROM {table} x WHERE x.id = $1) FOR KEY SHARE`
+	// sqlSentenceKey locks the sentence's row, so that its language cannot
+	// change between this read and the write that follows.
+	sqlSentenceKey      = `SELECT version_id, language FROM {table} WHERE id = $1 FOR NO KEY UPDATE`
+	sqlSentenceSet      = `SELECT id, text, intent FROM {table} WHERE version_id = $1 AND language = $2 ORDER BY id`
+	sqlSentenceSetSpans = `SELECT s.{fk}, s.start_pos, s.end_pos, s.entity, s.grp FROM {spans} s
+JOIN {table} x ON x.id = s.{fk} WHERE x.version_id = $1 AND x.language = $2 ORDER BY s.{fk}, s.start_pos`
+)
+
+// create inserts sentences, all or none (see Store.CreateExamples).
+func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repository.Example) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		versions := map[int64]bool{}
+		touched := map[int64][]string{}
+		batch := map[int64]int{} // ID → index of the sentences inserted here
+		for i, e := range sentences {
+			if !versions[e.VersionID] {
+				ok, err := lockVersion(ctx, tx, e.VersionID)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return sabia.Errorf(sabia.ENOTFOUND, "%s %d: version %d not found", t.what, i, e.VersionID)
+				}
+				versions[e.VersionID] = true
+			}
+			var other int64
+			err := tx.QueryRowContext(ctx, t.q(sqlFindText), e.VersionID, e.Language, e.Text, int64(0)).Scan(&other)
+			switch {
+			case err == nil:
+				if j, ok := batch[other]; ok {
+					return sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q repeats %s %d", t.what, i, e.Text, t.what, j)
+				}
+				return sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q already exists in %s (%s %d)", t.what, i, e.Text, e.Language, t.what, other)
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("checking duplicates: %w", err)
+			}
+			err = tx.QueryRowContext(ctx, t.q(sqlInsertSentence), e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text),
+				e.Language, e.Intent, ts(e.CreatedAt), ts(e.UpdatedAt)).Scan(&e.ID)
+			if isUnique(err) {
+				// A concurrent transaction stored the text since the check.
+				return sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q already exists in %s", t.what, i, e.Text, e.Language)
+			}
+			if err != nil {
+				return fmt.Errorf("inserting %s %d: %w", t.what, i, err)
+			}
+			batch[e.ID] = i
+			if err := t.insertSpans(ctx, tx, e); err != nil {
+				return err
+			}
+			touched[e.VersionID] = append(touched[e.VersionID], e.Language)
+		}
+		if !t.revised {
+			return nil
+		}
+		// In version order, so that concurrent batches lock revisions in the
+		// same order.
+		ids := make([]int64, 0, len(touched))
+		for v := range touched {
+			ids = append(ids, v)
+		}
+		slices.Sort(ids)
+		for _, v := range ids {
+			if err := bump(ctx, tx, v, touched[v]...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// insertSpans inserts the spans of e (setting a nil Entities to empty).
+func (t *sentenceTable) insertSpans(ctx context.Context, tx *sql.Tx, e *repository.Example) error {
+	if e.Entities == nil {
+		e.Entities = []nlu.Span{}
+	}
+	for _, sp := range e.Entities {
+		if _, err := tx.ExecContext(ctx, t.q(sqlInsertSpan), e.ID, sp.Start, sp.End, sp.Entity, sp.Group); err != nil {
+			return fmt.Errorf("inserting entity of %s %d: %w", t.what, e.ID, err)
+		}
+	}
+	return nil
+}
+
+func scanSentence(row rowScanner) (repository.Example, error) {
+	var e repository.Example
+	err := row.Scan(&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Text, &e.Language, &e.Intent,
+		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
+	e.Entities = []nlu.Span{}
+	return e, err
+}
+
+// loadSpans runs a query of spans (the columns of sqlSelectSpans, ordered by
+// sentence and start) and returns them by sentence.
+func (t *sentenceTable) loadSpans(ctx context.Context, tx *sql.Tx, query string, args ...any) (map[int64][]nlu.Span, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("loading entities: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]nlu.Span{}
+	for rows.Next() {
+		var id int64
+		var sp nlu.Span
+		if err := rows.Scan(&id, &sp.Start, &sp.End, &sp.Entity, &sp.Group); err != nil {
+			return nil, fmt.Errorf("loading entities: %w", err)
+		}
+		out[id] = append(out[id], sp)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("loading entities: %w", err)
+	}
+	return out, nil
+}
+
+// find returns one sentence, ENOTFOUND.
+func (t *sentenceTable) find(ctx context.Context, s *Store, id int64) (repository.Example, error) {
+	var e repository.Example
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		e, err = scanSentence(tx.QueryRowContext(ctx, t.q(sqlSelectSentence+` WHERE x.id = $1`), id))
+		if err != nil {
+			return notFound(err, t.what+" %d", id)
+		}
+		spans, err := t.loadSpans(ctx, tx, t.q(sqlSelectSpans+` WHERE {fk} = $1 ORDER BY start_pos`), id)
+		if err != nil {
+			return err
+		}
+		if sp := spans[id]; sp != nil {
+			e.Entities = sp
+		}
+		return nil
+	})
+	return e, err
+}
+
+// list returns the matching sentences by ID and how many match. Query
+// matches the folded text (nlu.Fold: case and accents ignored), "%" and "_"
+// literally.
+func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.ExampleFilter) ([]repository.Example, int, error) {
+	var c conds
+	if f.RepositoryUUID != "" {
+		c.add("x.repository_uuid = ?", f.RepositoryUUID)
+	}
+	if f.VersionID != 0 {
+		c.add("x.version_id = ?", f.VersionID)
+	}
+	if f.Language != "" {
+		c.add("x.language = ?", f.Language)
+	}
+	if f.Intent != "" {
+		c.add("x.intent = ?", f.Intent)
+	}
+	if f.Entity != "" {
+		c.add(t.q("EXISTS (SELECT 1 FROM {spans} s WHERE s.{fk} = x.id AND s.entity = ?)"), f.Entity)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		c.add(`x.text_folded LIKE ? ESCAPE '\'`, likeContains(nlu.Fold(q)))
+	}
+	q := listQuery{count: t.q(`SELECT COUNT(*) FROM {table} x`), sel: t.q(sqlSelectSentence), cond: c.where(),
+		args: c.args, order: " ORDER BY x.id", offset: f.Offset, limit: f.Limit}
+	var out []repository.Example
+	var total int
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		if out, total, err = readPage(ctx, tx, q, scanSentence); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(out))
+		for i, e := range out {
+			ids[i] = e.ID
+		}
+		spans, err := t.loadSpans(ctx, tx, t.q(sqlSelectSpans+` WHERE {fk} = ANY($1) ORDER BY {fk}, start_pos`), ids)
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			if sp := spans[out[i].ID]; sp != nil {
+				out[i].Entities = sp
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("listing %ss: %w", t.what, err)
+	}
+	return out, total, nil
+}
+
+// key locks a sentence's repository and the sentence, and returns its
+// version and language; ENOTFOUND.
+func (t *sentenceTable) key(ctx context.Context, tx *sql.Tx, id int64) (int64, string, error) {
+	if _, err := lockRow(ctx, tx, t.q(sqlLockSentenceRepo), id); err != nil {
+		return 0, "", err
+	}
+	var version int64
+	var lang string
+	if err := tx.QueryRowContext(ctx, t.q(sqlSentenceKey), id).Scan(&version, &lang); err != nil {
+		return 0, "", notFound(err, t.what+" %d", id)
+	}
+	return version, lang, nil
+}
+
+// update overwrites a sentence (see Store.UpdateExample).
+func (t *sentenceTable) update(ctx context.Context, s *Store, e *repository.Example) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		version, oldLang, err := t.key(ctx, tx, e.ID)
+		if err != nil {
+			return err
+		}
+		var other int64
+		err = tx.QueryRowContext(ctx, t.q(sqlFindText), version, e.Language, e.Text, e.ID).Scan(&other)
+		switch {
+		case err == nil:
+			return sabia.Errorf(sabia.ECONFLICT, "text %q already exists in %s (%s %d)", e.Text, e.Language, t.what, other)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("checking duplicates: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, t.q(sqlUpdateSentence), e.Text, nlu.Fold(e.Text), e.Language, e.Intent, ts(e.UpdatedAt), e.ID)
+		if isUnique(err) {
+			return sabia.Errorf(sabia.ECONFLICT, "text %q already exists in %s", e.Text, e.Language)
+		}
+		if err != nil {
+			return fmt.Errorf("updating %s: %w", t.what, err)
+		}
+		if _, err := tx.ExecContext(ctx, t.q(sqlDeleteSpansOf), e.ID); err != nil {
+			return fmt.Errorf("updating %s: %w", t.what, err)
+		}
+		if err := t.insertSpans(ctx, tx, e); err != nil {
+			return err
+		}
+		e.VersionID = version
+		if !t.revised {
+			return nil
+		}
+		return bump(ctx, tx, version, oldLang, e.Language)
+	})
+}
+
+// delete deletes a sentence with its spans, ENOTFOUND.
+func (t *sentenceTable) delete(ctx context.Context, s *Store, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		version, lang, err := t.key(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, t.q(sqlDeleteSentence), id); err != nil {
+			return fmt.Errorf("deleting %s: %w", t.what, err)
+		}
+		if !t.revised {
+			return nil
+		}
+		return bump(ctx, tx, version, lang)
+	})
+}
+
+// set returns the sentences of a version and language by ID, as the nlu
+// package takes them, reading in tx.
+func (t *sentenceTable) set(ctx context.Context, tx *sql.Tx, versionID int64, lang string) ([]nlu.Example, error) {
+	spans, err := t.loadSpans(ctx, tx, t.q(sqlSentenceSetSpans), versionID, lang)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, t.q(sqlSentenceSet), versionID, lang)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []nlu.Example{}
+	for rows.Next() {
+		var id int64
+		var e nlu.Example
+		if err := rows.Scan(&id, &e.Text, &e.Intent); err != nil {
+			return nil, err
+		}
+		e.Entities = spans[id]
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
