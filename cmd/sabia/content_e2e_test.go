@@ -47,7 +47,15 @@ func (f *fakeOpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		question, _, _ := strings.Cut(user, "\n")
 		reply := "NO_ANSWER"
-		if strings.Contains(user, "Pix") && strings.Contains(strings.ToLower(question), "pagamento") {
+		switch {
+		case strings.HasPrefix(user, "Classes:"):
+			// Zero-shot: the class whose description shares a word with the message.
+			_, msg, _ := strings.Cut(user, "\nMessage: ")
+			reply = `{"class": "none", "confidence": 0.9}`
+			if strings.Contains(msg, "humano") {
+				reply = `{"class": "atendimento_humano", "confidence": 0.92}`
+			}
+		case strings.Contains(user, "Pix") && strings.Contains(strings.ToLower(question), "pagamento"):
 			reply = "Aceitamos Pix, boleto e cartão em até 10 vezes [1]."
 		}
 		_ = json.NewEncoder(w).Encode(map[string]any{"id": "c1", "object": "chat.completion", "model": req.Model,
@@ -202,6 +210,24 @@ func TestContentAnswersOverHTTP(t *testing.T) {
 	}
 	if st := s.json("GET", base+"/documents", tokens["user"], nil, &page); st != http.StatusOK || page.Total != 1 {
 		t.Fatalf("after bad input: %d documents", page.Total)
+	}
+
+	// Zero-shot through the same LLM.
+	zs := map[string]any{"text": "quero falar com um humano", "classes": []map[string]string{
+		{"name": "atendimento_humano", "description": "Pedir para falar com uma pessoa."},
+		{"name": "segunda_via", "description": "Pedir a segunda via do boleto."},
+	}}
+	var z struct {
+		Class      string  `json:"class"`
+		Confidence float64 `json:"confidence"`
+		Mode       string  `json:"mode"`
+	}
+	if st := s.json("POST", "/v1/zeroshot", tokens["user"], zs, &z); st != http.StatusOK || z.Class != "atendimento_humano" || z.Mode != "llm" || z.Confidence != 0.92 {
+		t.Fatalf("zero-shot with the LLM: %d %+v", st, z)
+	}
+	zs["text"] = "bom dia"
+	if st := s.json("POST", "/v1/zeroshot", tokens["user"], zs, &z); st != http.StatusOK || z.Class != "" {
+		t.Fatalf("zero-shot, none: %d %+v", st, z)
 	}
 
 	// Deleting the document: answers stop using it at once.
