@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/weni-ai/sabia/nlu"
 )
@@ -74,6 +75,7 @@ const (
 	CodeInconsistentEntity   = "inconsistent_entity"
 	CodeMostlyNumbers        = "mostly_numbers"
 	CodeSingleWord           = "single_word"
+	CodeOpaqueIntentName     = "opaque_intent_name"
 	CodeNoTestSentences      = "no_test_sentences"
 	CodeTestUnknownIntent    = "test_unknown_intent"
 	CodeIntentWithoutTest    = "intent_without_test"
@@ -168,6 +170,10 @@ type Counts struct {
 //   - mostly_numbers: examples where number tokens outnumber word tokens.
 //   - single_word: one issue per intent whose one-word examples are more
 //     than SingleWordShare (30%) of its examples.
+//   - opaque_intent_name: one issue listing the intents whose names say
+//     nothing in words ("i7", "intent_2", "nova_intencao"): the classifier
+//     learns each intent's name as one more example, so a descriptive name
+//     ("segunda_via_boleto") helps intents with few examples.
 //   - no_test_sentences: there are none.
 //   - test_unknown_intent: test sentences expecting an intent no example
 //     has (an empty intent is an out-of-scope test and is fine).
@@ -198,6 +204,7 @@ func Status(in StatusInput) StatusReport {
 	warn(a.inconsistentEntities()...)
 	warn(a.mostlyNumbers()...)
 	warn(a.singleWords()...)
+	warn(a.opaqueIntentNames()...)
 	warn(testIssues(a, in.TestSentences)...)
 
 	rep.Ready = len(rep.Requirements) == 0
@@ -933,4 +940,49 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// genericNameWords say nothing about what an intent means.
+var genericNameWords = map[string]bool{
+	"intent": true, "intents": true, "intencao": true, "intencoes": true, "intencion": true, "intenciones": true,
+	"class": true, "classe": true, "clase": true, "label": true, "rotulo": true, "etiqueta": true,
+	"category": true, "categoria": true, "int": true, "test": true, "teste": true, "prueba": true,
+	"new": true, "novo": true, "nova": true, "nuevo": true, "nueva": true, "other": true, "outro": true, "otro": true,
+}
+
+// opaqueIntentNames reports intents whose names have no word of three or
+// more letters that is not generic.
+func (a *analysis) opaqueIntentNames() []Issue {
+	var opaque []string
+	for _, name := range a.intents {
+		meaningful := false
+		for _, t := range nlu.Tokenize(nlu.IntentNameText(name)) {
+			letters := 0
+			for _, r := range t.Norm {
+				if unicode.IsLetter(r) {
+					letters++
+				}
+			}
+			if t.Kind == nlu.KindWord && letters >= 3 && !genericNameWords[t.Norm] {
+				meaningful = true
+				break
+			}
+		}
+		if !meaningful {
+			opaque = append(opaque, name)
+		}
+	}
+	if len(opaque) == 0 {
+		return nil
+	}
+	return []Issue{{Code: CodeOpaqueIntentName, Intents: opaque,
+		Message: fmt.Sprintf("%d intent name(s) say nothing in words (%s): the classifier learns each name as one more example, so a descriptive name such as \"segunda_via_boleto\" helps intents with few examples.",
+			len(opaque), strings.Join(firstN(opaque, 5), ", "))}}
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }

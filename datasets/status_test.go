@@ -627,3 +627,36 @@ func FuzzStatus(f *testing.F) {
 		}
 	})
 }
+
+func TestStatusOpaqueIntentNames(t *testing.T) {
+	ex := func(intent string) []nlu.Example {
+		return []nlu.Example{{Text: "oi tudo bem " + intent, Intent: intent}, {Text: "bom dia " + intent, Intent: intent}}
+	}
+	for _, c := range []struct {
+		intents []string
+		want    []string // opaque ones; nil: no issue
+	}{
+		{[]string{"segunda_via_boleto", "falarComAtendente", "smalltalk.bad"}, nil},
+		{[]string{"i7", "intent_2", "nova_intencao", "cancelar", "a_b_c", "12"}, []string{"12", "a_b_c", "i7", "intent_2", "nova_intencao"}},
+		{[]string{"cancelamento", "Intent"}, []string{"Intent"}},
+		{[]string{"pix", "nfe"}, nil},
+	} {
+		var exs []nlu.Example
+		for _, it := range c.intents {
+			exs = append(exs, ex(it)...)
+		}
+		rep := Status(StatusInput{Language: "pt_br", Examples: exs})
+		var got []string
+		for _, w := range rep.Warnings {
+			if w.Code == CodeOpaqueIntentName {
+				got = w.Intents
+				if !strings.Contains(w.Message, "segunda_via_boleto") {
+					t.Errorf("message %q does not show a better name", w.Message)
+				}
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%v: opaque %v, want %v", c.intents, got, c.want)
+		}
+	}
+}
