@@ -19,7 +19,7 @@ const (
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
 	sqlInsertChunk = `INSERT INTO content_chunks (document_id, ordinal, start_rune, end_rune, text, embedder, vector)
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
-	// sqlDocumentColumns are the columns scanDocument reads but the text;
+	// sqlDocumentColumns are the columns scan.Document reads but the text;
 	// the chunk count comes from the index on content_chunks.
 	sqlDocumentColumns = `d.id, d.repository_uuid, d.title, d.source, d.language, d.chars, d.created_at,
     (SELECT COUNT(*) FROM content_chunks c WHERE c.document_id = d.id)`
@@ -73,22 +73,10 @@ func (s *Store) CreateDocument(ctx context.Context, d *content.Document, chunks 
 	return nil
 }
 
-// scanDocument reads the columns of sqlSelectDocument, then the text when
-// withText.
-func scanDocument(row rowScanner, withText bool) (content.Document, error) {
-	var d content.Document
-	dest := []any{&d.ID, &d.RepositoryUUID, &d.Title, &d.Source, &d.Language, &d.Chars, timeCol{&d.CreatedAt}, &d.Chunks}
-	if withText {
-		dest = append(dest, &d.Text)
-	}
-	err := row.Scan(dest...)
-	return d, err
-}
-
 // FindDocument implements content.Store. A document of another repository
 // is not found, as if it did not exist.
 func (s *Store) FindDocument(ctx context.Context, repoUUID string, id int64) (content.Document, error) {
-	d, err := scanDocument(s.db.QueryRowContext(ctx, sqlFindDocument, id, repoUUID), true)
+	d, err := scan.Document(s.db.QueryRowContext(ctx, sqlFindDocument, id, repoUUID), true)
 	if err != nil {
 		return content.Document{}, notFound(err, "document %d", id)
 	}
@@ -111,7 +99,7 @@ func (s *Store) ListDocuments(ctx context.Context, repoUUID string, offset, limi
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, q, func(row rowScanner) (content.Document, error) {
-			return scanDocument(row, false)
+			return scan.Document(row, false)
 		})
 		return err
 	})

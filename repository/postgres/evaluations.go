@@ -3,11 +3,11 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const (
@@ -50,7 +50,7 @@ func (s *Store) SaveEvaluation(ctx context.Context, e *repository.Evaluation, re
 		m := e.Summary
 		var id int64
 		err := tx.QueryRowContext(ctx, sqlInsertEvaluation, e.RepositoryUUID, e.VersionID, e.Language, e.Mode, e.Folds,
-			e.JobID, modelID(e.ModelID), m.N, m.Accuracy, m.MacroPrecision, m.MacroRecall, m.MacroF1,
+			e.JobID, sqlrow.ModelID(e.ModelID), m.N, m.Accuracy, m.MacroPrecision, m.MacroRecall, m.MacroF1,
 			m.WeightedPrecision, m.WeightedRecall, m.WeightedF1, m.EntityF1, m.HasEntities, ts(e.CreatedAt), report).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("inserting evaluation: %w", err)
@@ -74,20 +74,10 @@ func (s *Store) SaveEvaluation(ctx context.Context, e *repository.Evaluation, re
 	})
 }
 
-func scanEvaluation(row rowScanner, extra ...any) (repository.Evaluation, error) {
-	var e repository.Evaluation
-	m := &e.Summary
-	dest := []any{&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Language, &e.Mode, &e.Folds, &e.JobID, &e.ModelID,
-		&m.N, &m.Accuracy, &m.MacroPrecision, &m.MacroRecall, &m.MacroF1, &m.WeightedPrecision, &m.WeightedRecall,
-		&m.WeightedF1, &m.EntityF1, &m.HasEntities, timeCol{&e.CreatedAt}}
-	err := row.Scan(append(dest, extra...)...)
-	return e, err
-}
-
 // FindEvaluation implements repository.Store.
 func (s *Store) FindEvaluation(ctx context.Context, id int64) (repository.Evaluation, []byte, error) {
 	var report []byte
-	e, err := scanEvaluation(s.db.QueryRowContext(ctx, sqlSelectEvaluationWithReport+` WHERE id = $1`, id), &report)
+	e, err := scan.Evaluation(s.db.QueryRowContext(ctx, sqlSelectEvaluationWithReport+` WHERE id = $1`, id), &report)
 	if err != nil {
 		return repository.Evaluation{}, nil, notFound(err, "evaluation %d", id)
 	}
@@ -96,25 +86,14 @@ func (s *Store) FindEvaluation(ctx context.Context, id int64) (repository.Evalua
 
 // ListEvaluations implements repository.Store.
 func (s *Store) ListEvaluations(ctx context.Context, f repository.EvaluationFilter) ([]repository.Evaluation, int, error) {
-	var c conds
-	if f.RepositoryUUID != "" {
-		c.add("repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		c.add("version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		c.add("language = ?", f.Language)
-	}
-	if f.Mode != "" {
-		c.add("mode = ?", f.Mode)
-	}
+	var c sqlrow.Conds
+	sqlrow.FilterEvaluations(&c, f)
 	var out []repository.Evaluation
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM evaluations`, sel: sqlSelectEvaluation,
-			cond: c.where(), args: c.args, order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit},
-			func(r rowScanner) (repository.Evaluation, error) { return scanEvaluation(r) })
+			cond: where(&c), args: c.Args(), order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit},
+			func(r rowScanner) (repository.Evaluation, error) { return scan.Evaluation(r) })
 		return err
 	})
 	if err != nil {
@@ -125,42 +104,29 @@ func (s *Store) ListEvaluations(ctx context.Context, f repository.EvaluationFilt
 
 // ListEvaluationResults implements repository.Store.
 func (s *Store) ListEvaluationResults(ctx context.Context, f repository.EvaluationResultFilter) ([]repository.EvaluationResult, int, error) {
-	var c conds
-	c.add("evaluation_id = ?", f.EvaluationID)
+	var c sqlrow.Conds
+	c.Add("evaluation_id = ?", f.EvaluationID)
 	switch f.Status {
 	case repository.ResultSuccess:
-		c.add("success")
+		c.Add("success")
 	case repository.ResultError:
-		c.add("NOT success")
+		c.Add("NOT success")
 	}
 	if f.Intent != "" {
-		c.add("(expected = ? OR predicted = ?)", f.Intent, f.Intent)
+		c.Add("(expected = ? OR predicted = ?)", f.Intent, f.Intent)
 	}
 	var out []repository.EvaluationResult
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM evaluation_results`,
-			sel: sqlSelectEvaluationResult, cond: c.where(), args: c.args, order: ` ORDER BY idx`,
-			offset: f.Offset, limit: f.Limit}, scanEvaluationResult)
+			sel: sqlSelectEvaluationResult, cond: where(&c), args: c.Args(), order: ` ORDER BY idx`,
+			offset: f.Offset, limit: f.Limit}, scan.EvaluationResult)
 		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing evaluation results: %w", err)
 	}
 	return out, total, nil
-}
-
-// scanEvaluationResult reads a row of sqlSelectEvaluationResult.
-func scanEvaluationResult(row rowScanner) (repository.EvaluationResult, error) {
-	var r repository.EvaluationResult
-	var ents sql.NullString
-	if err := row.Scan(&r.EvaluationID, &r.Index, &r.Text, &r.Expected, &r.Predicted, &r.Confidence, &r.Success, &ents); err != nil {
-		return r, err
-	}
-	if ents.Valid {
-		r.Entities = json.RawMessage(ents.String)
-	}
-	return r, nil
 }
 
 // DeleteEvaluation implements repository.Store. The results go with it

@@ -8,6 +8,7 @@ import (
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const (
@@ -25,21 +26,6 @@ WHERE r.uuid = (SELECT j.repository_uuid FROM jobs j WHERE j.id = $1) FOR KEY SH
 	// per kind, version and language.
 	jobsOneQueued = "jobs_one_queued"
 )
-
-func scanJob(row rowScanner) (repository.Job, error) {
-	var j repository.Job
-	err := row.Scan(&j.ID, &j.Kind, &j.RepositoryUUID, &j.VersionID, &j.Language, &j.Status, &j.Progress, &j.Error,
-		timeCol{&j.CreatedAt}, nullTimeCol{&j.StartedAt}, nullTimeCol{&j.FinishedAt}, &j.ModelID)
-	return j, err
-}
-
-// modelID maps ModelID 0 (none) to NULL.
-func modelID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
 
 // CreateJob implements repository.Store. A queued job that a concurrent
 // transaction inserts after the check is caught by the index jobs_one_queued.
@@ -59,7 +45,7 @@ func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
 			}
 		}
 		_, err := tx.ExecContext(ctx, sqlInsertJob, j.ID, j.Kind, j.RepositoryUUID, j.VersionID, j.Language, j.Status,
-			j.Progress, j.Error, ts(j.CreatedAt), tsPtr(j.StartedAt), tsPtr(j.FinishedAt), modelID(j.ModelID))
+			j.Progress, j.Error, ts(j.CreatedAt), tsPtr(j.StartedAt), tsPtr(j.FinishedAt), sqlrow.ModelID(j.ModelID))
 		if constraint, ok := uniqueViolation(err); ok {
 			if constraint == jobsOneQueued {
 				return sabia.Errorf(sabia.ECONFLICT, "a %s job for %s is already queued", j.Kind, j.Language)
@@ -75,7 +61,7 @@ func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
 
 // FindJob implements repository.Store.
 func (s *Store) FindJob(ctx context.Context, id string) (repository.Job, error) {
-	j, err := scanJob(s.db.QueryRowContext(ctx, sqlSelectJob+` WHERE id = $1`, id))
+	j, err := scan.Job(s.db.QueryRowContext(ctx, sqlSelectJob+` WHERE id = $1`, id))
 	if err != nil {
 		return j, notFound(err, "job %q", id)
 	}
@@ -92,7 +78,7 @@ func (s *Store) UpdateJob(ctx context.Context, id string, update func(*repositor
 			return err
 		}
 		var err error
-		j, err = scanJob(tx.QueryRowContext(ctx, sqlSelectJobForUpdate, id))
+		j, err = scan.Job(tx.QueryRowContext(ctx, sqlSelectJobForUpdate, id))
 		if err != nil {
 			return notFound(err, "job %q", id)
 		}
@@ -100,7 +86,7 @@ func (s *Store) UpdateJob(ctx context.Context, id string, update func(*repositor
 			return err
 		}
 		_, err = tx.ExecContext(ctx, sqlUpdateJob, j.Status, j.Progress, j.Error, tsPtr(j.StartedAt), tsPtr(j.FinishedAt),
-			modelID(j.ModelID), id)
+			sqlrow.ModelID(j.ModelID), id)
 		if isUnique(err) {
 			return sabia.Errorf(sabia.ECONFLICT, "a %s job for %s is already queued", j.Kind, j.Language)
 		}
@@ -117,28 +103,17 @@ func (s *Store) UpdateJob(ctx context.Context, id string, update func(*repositor
 
 // ListJobs implements repository.Store.
 func (s *Store) ListJobs(ctx context.Context, f repository.JobFilter) ([]repository.Job, error) {
-	var c conds
-	if f.RepositoryUUID != "" {
-		c.add("repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		c.add("version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		c.add("language = ?", f.Language)
-	}
-	if f.Kind != "" {
-		c.add("kind = ?", f.Kind)
-	}
+	var c sqlrow.Conds
+	sqlrow.FilterJobs(&c, f)
 	if f.Statuses != nil {
-		c.add("status = ANY(?)", f.Statuses)
+		c.Add("status = ANY(?)", f.Statuses)
 	}
-	rows, err := s.db.QueryContext(ctx, sqlSelectJob+c.where()+` ORDER BY created_at DESC, id COLLATE "C" DESC`+
-		limitOffset(f.Offset, f.Limit), c.args...)
+	rows, err := s.db.QueryContext(ctx, sqlSelectJob+where(&c)+` ORDER BY created_at DESC, id COLLATE "C" DESC`+
+		limitOffset(f.Offset, f.Limit), c.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("listing jobs: %w", err)
 	}
-	out, _, err := scanAll(rows, scanJob, 0)
+	out, _, err := scanAll(rows, scan.Job, 0)
 	if err != nil {
 		return nil, fmt.Errorf("listing jobs: %w", err)
 	}

@@ -3,13 +3,12 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 // logDeleteChunk is how many logs DeleteLogsBefore deletes per transaction,
@@ -42,15 +41,6 @@ type logRow struct {
 	entities string
 }
 
-// jsonArray encodes v as a JSON array, "[]" when empty.
-func jsonArray[T any](v []T) (string, error) {
-	if len(v) == 0 {
-		return "[]", nil
-	}
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
 // InsertLogs implements repository.Store, in one transaction. Whether each
 // (repository, version) of the batch still exists is asked once per pair,
 // not per log; the question locks the repository (see the package comment)
@@ -61,11 +51,11 @@ func (s *Store) InsertLogs(ctx context.Context, logs []*repository.Log) error {
 	}
 	rows := make([]logRow, len(logs))
 	for i, l := range logs {
-		ranking, err := jsonArray(l.Ranking)
+		ranking, err := sqlrow.JSONArray(l.Ranking)
 		if err != nil {
 			return fmt.Errorf("encoding ranking of log %d: %w", i, err)
 		}
-		entities, err := jsonArray(l.Entities)
+		entities, err := sqlrow.JSONArray(l.Entities)
 		if err != nil {
 			return fmt.Errorf("encoding entities of log %d: %w", i, err)
 		}
@@ -103,28 +93,9 @@ func (s *Store) InsertLogs(ctx context.Context, logs []*repository.Log) error {
 	})
 }
 
-func scanLog(row rowScanner) (repository.Log, error) {
-	var l repository.Log
-	var ranking, entities []byte
-	err := row.Scan(&l.ID, &l.RepositoryUUID, &l.VersionID, &l.Language, &l.Text, &l.Intent, &l.Confidence,
-		&ranking, &entities, &l.OutOfScope, &l.ModelID, &l.TokenID, &l.UserAgent, &l.Route, &l.DurationUS,
-		timeCol{&l.CreatedAt})
-	if err != nil {
-		return l, err
-	}
-	l.Ranking, l.Entities = []nlu.Scored{}, []nlu.Entity{}
-	if err := json.Unmarshal(ranking, &l.Ranking); err != nil {
-		return l, fmt.Errorf("log %d ranking: %w", l.ID, err)
-	}
-	if err := json.Unmarshal(entities, &l.Entities); err != nil {
-		return l, fmt.Errorf("log %d entities: %w", l.ID, err)
-	}
-	return l, nil
-}
-
 // FindLog implements repository.Store.
 func (s *Store) FindLog(ctx context.Context, id int64) (repository.Log, error) {
-	l, err := scanLog(s.db.QueryRowContext(ctx, sqlSelectLog+` WHERE id = $1`, id))
+	l, err := scan.Log(s.db.QueryRowContext(ctx, sqlSelectLog+` WHERE id = $1`, id))
 	if err != nil {
 		return repository.Log{}, notFound(err, "log %d", id)
 	}
@@ -134,43 +105,14 @@ func (s *Store) FindLog(ctx context.Context, id int64) (repository.Log, error) {
 // ListLogs implements repository.Store. Query matches the folded text
 // (nlu.Fold: case and accents ignored), "%" and "_" literally.
 func (s *Store) ListLogs(ctx context.Context, f repository.LogFilter) ([]repository.Log, int, error) {
-	var c conds
-	if f.RepositoryUUID != "" {
-		c.add("repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		c.add("version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		c.add("language = ?", f.Language)
-	}
-	if f.Intent != "" {
-		c.add("intent = ?", f.Intent)
-	}
-	if f.MinConfidence != nil {
-		c.add("confidence >= ?", *f.MinConfidence)
-	}
-	if f.MaxConfidence != nil {
-		c.add("confidence <= ?", *f.MaxConfidence)
-	}
-	if f.From != nil {
-		c.add("created_at >= ?", ts(*f.From))
-	}
-	if f.To != nil {
-		c.add("created_at < ?", ts(*f.To))
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		c.add(`text_folded LIKE ? ESCAPE '\'`, likeContains(nlu.Fold(q)))
-	}
-	if f.OutOfScope != nil {
-		c.add("out_of_scope = ?", *f.OutOfScope)
-	}
+	var c sqlrow.Conds
+	sqlrow.FilterLogs(&c, f, ts)
 	var out []repository.Log
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM logs`, sel: sqlSelectLog,
-			cond: c.where(), args: c.args, order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit},
-			scanLog)
+			cond: where(&c), args: c.Args(), order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit},
+			scan.Log)
 		return err
 	})
 	if err != nil {

@@ -39,19 +39,9 @@ func (s *Store) SaveModel(ctx context.Context, m *repository.Model) error {
 	})
 }
 
-func scanModel(row *sql.Row, withData bool) (repository.Model, error) {
-	var m repository.Model
-	dest := []any{&m.ID, &m.RepositoryUUID, &m.VersionID, &m.Language, &m.Revision, timeCol{&m.TrainedAt}, &m.Size}
-	if withData {
-		dest = append(dest, &m.Data)
-	}
-	err := row.Scan(dest...)
-	return m, err
-}
-
 // FindModel implements repository.Store.
 func (s *Store) FindModel(ctx context.Context, id int64) (repository.Model, error) {
-	m, err := scanModel(s.db.QueryRowContext(ctx, sqlSelectModel+` WHERE id = $1`, id), true)
+	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModel+` WHERE id = $1`, id), true)
 	if err != nil {
 		return m, notFound(err, "model %d", id)
 	}
@@ -60,7 +50,7 @@ func (s *Store) FindModel(ctx context.Context, id int64) (repository.Model, erro
 
 // LatestModel implements repository.Store.
 func (s *Store) LatestModel(ctx context.Context, repoUUID string, versionID int64, lang string) (repository.Model, error) {
-	m, err := scanModel(s.db.QueryRowContext(ctx, sqlSelectModel+sqlLatestModel, repoUUID, versionID, lang), true)
+	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModel+sqlLatestModel, repoUUID, versionID, lang), true)
 	if err != nil {
 		return m, notFound(err, "model of version %d in %s", versionID, lang)
 	}
@@ -69,7 +59,7 @@ func (s *Store) LatestModel(ctx context.Context, repoUUID string, versionID int6
 
 // LatestModelInfo implements repository.Store.
 func (s *Store) LatestModelInfo(ctx context.Context, repoUUID string, versionID int64, lang string) (repository.Model, error) {
-	m, err := scanModel(s.db.QueryRowContext(ctx, sqlSelectModelInfo+sqlLatestModel, repoUUID, versionID, lang), false)
+	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModelInfo+sqlLatestModel, repoUUID, versionID, lang), false)
 	if err != nil {
 		return m, notFound(err, "model of version %d in %s", versionID, lang)
 	}

@@ -33,6 +33,7 @@ import (
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 //go:embed migrations/*.sql
@@ -258,36 +259,18 @@ func tsPtr(t *time.Time) any {
 	return ts(*t)
 }
 
-// timeCol scans a timestamptz column into a time.Time in UTC (the driver
-// returns local time).
-type timeCol struct{ t *time.Time }
-
-// Scan implements sql.Scanner.
-func (c timeCol) Scan(v any) error {
+// timestamptz decodes a timestamptz column (the driver returns local time;
+// scan turns it into UTC).
+func timestamptz(v any) (time.Time, error) {
 	t, ok := v.(time.Time)
 	if !ok {
-		return fmt.Errorf("time column: unexpected %T", v)
+		return time.Time{}, fmt.Errorf("time column: unexpected %T", v)
 	}
-	*c.t = t.UTC()
-	return nil
+	return t, nil
 }
 
-// nullTimeCol scans a nullable timestamptz column into a *time.Time.
-type nullTimeCol struct{ t **time.Time }
-
-// Scan implements sql.Scanner.
-func (c nullTimeCol) Scan(v any) error {
-	if v == nil {
-		*c.t = nil
-		return nil
-	}
-	var t time.Time
-	if err := (timeCol{&t}).Scan(v); err != nil {
-		return err
-	}
-	*c.t = &t
-	return nil
-}
+// scan reads rows into domain values.
+var scan = sqlrow.NewReader(timestamptz)
 
 // bind numbers the "?" placeholders of a dynamically assembled query $1,
 // $2, … in order, so that conditions can be put together without counting;
@@ -312,27 +295,9 @@ func bind(query string) string {
 	return b.String()
 }
 
-// conds collects the conditions of a WHERE clause, written with "?"
-// placeholders, and their arguments.
-type conds struct {
-	list []string
-	args []any
-}
-
-// add appends a condition with the arguments of its placeholders.
-func (c *conds) add(cond string, args ...any) {
-	c.list = append(c.list, cond)
-	c.args = append(c.args, args...)
-}
-
-// where returns " WHERE …" with the placeholders numbered, or "" when there
-// is no condition.
-func (c *conds) where() string {
-	if len(c.list) == 0 {
-		return ""
-	}
-	return bind(" WHERE " + strings.Join(c.list, " AND "))
-}
+// where returns the WHERE clause of c with its placeholders numbered, or ""
+// when there is no condition.
+func where(c *sqlrow.Conds) string { return bind(c.Where()) }
 
 // limitOffset returns the LIMIT/OFFSET clause for a filter; limit 0 means
 // no limit.
@@ -419,7 +384,7 @@ func versionExists(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 // rowScanner is what the scan functions read: a *sql.Row or *sql.Rows.
-type rowScanner interface{ Scan(...any) error }
+type rowScanner = sqlrow.Row
 
 // listQuery is one paged listing: count is the COUNT(*) query and sel the
 // SELECT, both without their WHERE clause; cond is " WHERE …" (numbered
@@ -457,11 +422,4 @@ func scanAll[T any](rows *sql.Rows, scan func(rowScanner) (T, error), total int)
 		out = append(out, x)
 	}
 	return out, total, rows.Err()
-}
-
-// likeContains returns a LIKE pattern (escape character \) matching texts
-// that contain s.
-func likeContains(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const (
@@ -34,7 +35,7 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 	if err != nil {
 		return fmt.Errorf("encoding languages: %w", err)
 	}
-	pats, err := patternsJSON(r.PatternEntities)
+	pats, err := sqlrow.PatternsJSON(r.PatternEntities)
 	if err != nil {
 		return fmt.Errorf("encoding pattern entities: %w", err)
 	}
@@ -57,38 +58,9 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 	})
 }
 
-func scanRepository(row rowScanner) (repository.Repository, error) {
-	var r repository.Repository
-	var langs, pats []byte
-	err := row.Scan(&r.UUID, &r.Name, &r.Description, &r.Language, &langs, &r.Threshold, &r.BuiltinIntents,
-		&r.LogRetentionDays, &pats, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
-	if err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal(langs, &r.Languages); err != nil {
-		return r, fmt.Errorf("repository %s languages: %w", r.UUID, err)
-	}
-	if err := json.Unmarshal(pats, &r.PatternEntities); err != nil {
-		return r, fmt.Errorf("repository %s pattern entities: %w", r.UUID, err)
-	}
-	if r.PatternEntities == nil {
-		r.PatternEntities = []nlu.PatternEntity{}
-	}
-	return r, nil
-}
-
-// patternsJSON encodes pattern entities for their column ("[]" for none).
-func patternsJSON(p []nlu.PatternEntity) (string, error) {
-	if p == nil {
-		p = []nlu.PatternEntity{}
-	}
-	b, err := json.Marshal(p)
-	return string(b), err
-}
-
 // FindRepository implements repository.Store.
 func (s *Store) FindRepository(ctx context.Context, uuid string) (repository.Repository, error) {
-	r, err := scanRepository(s.db.QueryRowContext(ctx, sqlSelectRepository+` WHERE uuid = $1`, uuid))
+	r, err := scan.Repository(s.db.QueryRowContext(ctx, sqlSelectRepository+` WHERE uuid = $1`, uuid))
 	if err != nil {
 		return repository.Repository{}, notFound(err, "repository %q", uuid)
 	}
@@ -98,19 +70,19 @@ func (s *Store) FindRepository(ctx context.Context, uuid string) (repository.Rep
 // ListRepositories implements repository.Store. Query matches the folded
 // name (nlu.Fold: case and accents ignored), "%" and "_" literally.
 func (s *Store) ListRepositories(ctx context.Context, f repository.RepositoryFilter) ([]repository.Repository, int, error) {
-	var c conds
+	var c sqlrow.Conds
 	if f.UUIDs != nil {
-		c.add("uuid = ANY(?)", f.UUIDs)
+		c.Add("uuid = ANY(?)", f.UUIDs)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		c.add(`name_folded LIKE ? ESCAPE '\'`, likeContains(nlu.Fold(q)))
+		c.Add(`name_folded LIKE ? ESCAPE '\'`, sqlrow.LikeContains(nlu.Fold(q)))
 	}
 	var out []repository.Repository
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM repositories`, sel: sqlSelectRepository,
-			cond: c.where(), args: c.args, order: ` ORDER BY created_at DESC, uuid COLLATE "C"`,
-			offset: f.Offset, limit: f.Limit}, scanRepository)
+			cond: where(&c), args: c.Args(), order: ` ORDER BY created_at DESC, uuid COLLATE "C"`,
+			offset: f.Offset, limit: f.Limit}, scan.Repository)
 		return err
 	})
 	if err != nil {
@@ -125,7 +97,7 @@ func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) 
 	if err != nil {
 		return fmt.Errorf("encoding languages: %w", err)
 	}
-	pats, err := patternsJSON(r.PatternEntities)
+	pats, err := sqlrow.PatternsJSON(r.PatternEntities)
 	if err != nil {
 		return fmt.Errorf("encoding pattern entities: %w", err)
 	}
@@ -151,15 +123,9 @@ func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
 	})
 }
 
-func scanVersion(row rowScanner) (repository.Version, error) {
-	var v repository.Version
-	err := row.Scan(&v.ID, &v.RepositoryUUID, &v.Name, &v.IsDefault, timeCol{&v.CreatedAt})
-	return v, err
-}
-
 // FindVersion implements repository.Store.
 func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, error) {
-	v, err := scanVersion(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = $1`, id))
+	v, err := scan.Version(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = $1`, id))
 	if err != nil {
 		return v, notFound(err, "version %d", id)
 	}
@@ -168,7 +134,7 @@ func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, 
 
 // DefaultVersion implements repository.Store.
 func (s *Store) DefaultVersion(ctx context.Context, repoUUID string) (repository.Version, error) {
-	v, err := scanVersion(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE repository_uuid = $1 AND is_default`, repoUUID))
+	v, err := scan.Version(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE repository_uuid = $1 AND is_default`, repoUUID))
 	if err != nil {
 		return v, notFound(err, "repository %q", repoUUID)
 	}
@@ -181,7 +147,7 @@ func (s *Store) ListVersions(ctx context.Context, repoUUID string) ([]repository
 	if err != nil {
 		return nil, fmt.Errorf("listing versions: %w", err)
 	}
-	out, _, err := scanAll(rows, scanVersion, 0)
+	out, _, err := scanAll(rows, scan.Version, 0)
 	if err != nil {
 		return nil, fmt.Errorf("listing versions: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 // sentenceTable is one table of labelled sentences with its table of entity
@@ -139,14 +140,6 @@ func (t *sentenceTable) insertSpans(ctx context.Context, tx *sql.Tx, e *reposito
 	return nil
 }
 
-func scanSentence(row rowScanner) (repository.Example, error) {
-	var e repository.Example
-	err := row.Scan(&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Text, &e.Language, &e.Intent,
-		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
-	e.Entities = []nlu.Span{}
-	return e, err
-}
-
 // loadSpans runs a query of spans (the columns of sqlSelectSpans, ordered by
 // sentence and start) and returns them by sentence.
 func (t *sentenceTable) loadSpans(ctx context.Context, tx *sql.Tx, query string, args ...any) (map[int64][]nlu.Span, error) {
@@ -175,7 +168,7 @@ func (t *sentenceTable) find(ctx context.Context, s *Store, id int64) (repositor
 	var e repository.Example
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		e, err = scanSentence(tx.QueryRowContext(ctx, t.q(sqlSelectSentence+` WHERE x.id = $1`), id))
+		e, err = scan.Sentence(tx.QueryRowContext(ctx, t.q(sqlSelectSentence+` WHERE x.id = $1`), id))
 		if err != nil {
 			return notFound(err, t.what+" %d", id)
 		}
@@ -195,31 +188,14 @@ func (t *sentenceTable) find(ctx context.Context, s *Store, id int64) (repositor
 // matches the folded text (nlu.Fold: case and accents ignored), "%" and "_"
 // literally.
 func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.ExampleFilter) ([]repository.Example, int, error) {
-	var c conds
-	if f.RepositoryUUID != "" {
-		c.add("x.repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		c.add("x.version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		c.add("x.language = ?", f.Language)
-	}
-	if f.Intent != "" {
-		c.add("x.intent = ?", f.Intent)
-	}
-	if f.Entity != "" {
-		c.add(t.q("EXISTS (SELECT 1 FROM {spans} s WHERE s.{fk} = x.id AND s.entity = ?)"), f.Entity)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		c.add(`x.text_folded LIKE ? ESCAPE '\'`, likeContains(nlu.Fold(q)))
-	}
-	q := listQuery{count: t.q(`SELECT COUNT(*) FROM {table} x`), sel: t.q(sqlSelectSentence), cond: c.where(),
-		args: c.args, order: " ORDER BY x.id", offset: f.Offset, limit: f.Limit}
+	var c sqlrow.Conds
+	sqlrow.FilterSentences(&c, f)
+	q := listQuery{count: t.q(`SELECT COUNT(*) FROM {table} x`), sel: t.q(sqlSelectSentence), cond: t.q(where(&c)),
+		args: c.Args(), order: " ORDER BY x.id", offset: f.Offset, limit: f.Limit}
 	var out []repository.Example
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
-		if out, total, err = readPage(ctx, tx, q, scanSentence); err != nil {
+		if out, total, err = readPage(ctx, tx, q, scan.Sentence); err != nil {
 			return err
 		}
 		if len(out) == 0 {

@@ -20,13 +20,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
 	sqlTouchToken  = `UPDATE tokens SET last_used_at = $1 WHERE id = $2`
 )
 
-func scanToken(row rowScanner) (repository.Token, error) {
-	var t repository.Token
-	err := row.Scan(&t.ID, &t.RepositoryUUID, &t.Name, &t.Role, timeCol{&t.CreatedAt},
-		nullTimeCol{&t.LastUsedAt}, nullTimeCol{&t.RevokedAt})
-	return t, err
-}
-
 // CreateToken implements repository.Store.
 func (s *Store) CreateToken(ctx context.Context, t *repository.Token, hash []byte) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -44,7 +37,7 @@ func (s *Store) CreateToken(ctx context.Context, t *repository.Token, hash []byt
 
 // FindToken implements repository.Store.
 func (s *Store) FindToken(ctx context.Context, id string) (repository.Token, error) {
-	t, err := scanToken(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE id = $1`, id))
+	t, err := scan.Token(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE id = $1`, id))
 	if err != nil {
 		return t, notFound(err, "token %q", id)
 	}
@@ -53,7 +46,7 @@ func (s *Store) FindToken(ctx context.Context, id string) (repository.Token, err
 
 // FindTokenByHash implements repository.Store.
 func (s *Store) FindTokenByHash(ctx context.Context, hash []byte) (repository.Token, error) {
-	t, err := scanToken(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE secret_hash = $1`, hash))
+	t, err := scan.Token(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE secret_hash = $1`, hash))
 	if err != nil {
 		return t, notFound(err, "token")
 	}
@@ -66,7 +59,7 @@ func (s *Store) ListTokens(ctx context.Context, repoUUID string) ([]repository.T
 	if err != nil {
 		return nil, fmt.Errorf("listing tokens: %w", err)
 	}
-	out, _, err := scanAll(rows, scanToken, 0)
+	out, _, err := scanAll(rows, scan.Token, 0)
 	if err != nil {
 		return nil, fmt.Errorf("listing tokens: %w", err)
 	}

@@ -3,12 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const (
@@ -49,7 +49,7 @@ func (s *Store) SaveEvaluation(ctx context.Context, e *repository.Evaluation, re
 		}
 		m := e.Summary
 		res, err := tx.ExecContext(ctx, sqlInsertEvaluation, e.RepositoryUUID, e.VersionID, e.Language, e.Mode, e.Folds,
-			e.JobID, modelID(e.ModelID), m.N, m.Accuracy, m.MacroPrecision, m.MacroRecall, m.MacroF1,
+			e.JobID, sqlrow.ModelID(e.ModelID), m.N, m.Accuracy, m.MacroPrecision, m.MacroRecall, m.MacroF1,
 			m.WeightedPrecision, m.WeightedRecall, m.WeightedF1, m.EntityF1, m.HasEntities, fmtTime(e.CreatedAt), report)
 		if err != nil {
 			return fmt.Errorf("inserting evaluation: %w", err)
@@ -81,20 +81,10 @@ func (s *Store) SaveEvaluation(ctx context.Context, e *repository.Evaluation, re
 	})
 }
 
-func scanEvaluation(row rowScanner, extra ...any) (repository.Evaluation, error) {
-	var e repository.Evaluation
-	m := &e.Summary
-	dest := []any{&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Language, &e.Mode, &e.Folds, &e.JobID, &e.ModelID,
-		&m.N, &m.Accuracy, &m.MacroPrecision, &m.MacroRecall, &m.MacroF1, &m.WeightedPrecision, &m.WeightedRecall,
-		&m.WeightedF1, &m.EntityF1, &m.HasEntities, timeCol{&e.CreatedAt}}
-	err := row.Scan(append(dest, extra...)...)
-	return e, err
-}
-
 // FindEvaluation implements repository.Store.
 func (s *Store) FindEvaluation(ctx context.Context, id int64) (repository.Evaluation, []byte, error) {
 	var report []byte
-	e, err := scanEvaluation(s.db.QueryRowContext(ctx, sqlSelectEvaluationWithReport+` WHERE id = ?`, id), &report)
+	e, err := scan.Evaluation(s.db.QueryRowContext(ctx, sqlSelectEvaluationWithReport+` WHERE id = ?`, id), &report)
 	if err != nil {
 		return repository.Evaluation{}, nil, notFound(err, "evaluation %d", id)
 	}
@@ -103,26 +93,14 @@ func (s *Store) FindEvaluation(ctx context.Context, id int64) (repository.Evalua
 
 // ListEvaluations implements repository.Store.
 func (s *Store) ListEvaluations(ctx context.Context, f repository.EvaluationFilter) ([]repository.Evaluation, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.RepositoryUUID != "" {
-		where, args = append(where, "repository_uuid = ?"), append(args, f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		where, args = append(where, "version_id = ?"), append(args, f.VersionID)
-	}
-	if f.Language != "" {
-		where, args = append(where, "language = ?"), append(args, f.Language)
-	}
-	if f.Mode != "" {
-		where, args = append(where, "mode = ?"), append(args, f.Mode)
-	}
-	cond := " WHERE " + strings.Join(where, " AND ")
+	c := newConds()
+	sqlrow.FilterEvaluations(c, f)
 	var out []repository.Evaluation
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM evaluations`, sel: sqlSelectEvaluation,
-			cond: cond, args: args, order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit},
-			func(r rowScanner) (repository.Evaluation, error) { return scanEvaluation(r) })
+			cond: c.Where(), args: c.Args(), order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit},
+			func(r rowScanner) (repository.Evaluation, error) { return scan.Evaluation(r) })
 		return err
 	})
 	if err != nil {
@@ -148,26 +126,13 @@ func (s *Store) ListEvaluationResults(ctx context.Context, f repository.Evaluati
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM evaluation_results`, sel: sqlSelectEvaluationResult,
-			cond: cond, args: args, order: ` ORDER BY idx`, offset: f.Offset, limit: f.Limit}, scanEvaluationResult)
+			cond: cond, args: args, order: ` ORDER BY idx`, offset: f.Offset, limit: f.Limit}, scan.EvaluationResult)
 		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing evaluation results: %w", err)
 	}
 	return out, total, nil
-}
-
-// scanEvaluationResult reads a row of sqlSelectEvaluationResult.
-func scanEvaluationResult(row rowScanner) (repository.EvaluationResult, error) {
-	var r repository.EvaluationResult
-	var ents sql.NullString
-	if err := row.Scan(&r.EvaluationID, &r.Index, &r.Text, &r.Expected, &r.Predicted, &r.Confidence, &r.Success, &ents); err != nil {
-		return r, err
-	}
-	if ents.Valid {
-		r.Entities = json.RawMessage(ents.String)
-	}
-	return r, nil
 }
 
 // DeleteEvaluation implements repository.Store. The results go with it

@@ -6,29 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const sqlSelectJob = `SELECT id, kind, repository_uuid, version_id, language, status, progress, error,
     created_at, started_at, finished_at, COALESCE(model_id, 0) FROM jobs`
-
-func scanJob(row rowScanner) (repository.Job, error) {
-	var j repository.Job
-	err := row.Scan(&j.ID, &j.Kind, &j.RepositoryUUID, &j.VersionID, &j.Language, &j.Status, &j.Progress, &j.Error,
-		timeCol{&j.CreatedAt}, nullTimeCol{&j.StartedAt}, nullTimeCol{&j.FinishedAt}, &j.ModelID)
-	return j, err
-}
-
-// modelID maps ModelID 0 (none) to NULL.
-func modelID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
 
 // CreateJob implements repository.Store.
 func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
@@ -50,7 +35,7 @@ func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO jobs (id, kind, repository_uuid, version_id, language, status, progress,
     error, created_at, started_at, finished_at, model_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			j.ID, j.Kind, j.RepositoryUUID, j.VersionID, j.Language, j.Status, j.Progress, j.Error,
-			fmtTime(j.CreatedAt), fmtTimePtr(j.StartedAt), fmtTimePtr(j.FinishedAt), modelID(j.ModelID))
+			fmtTime(j.CreatedAt), fmtTimePtr(j.StartedAt), fmtTimePtr(j.FinishedAt), sqlrow.ModelID(j.ModelID))
 		if isUnique(err) {
 			return sabia.Errorf(sabia.ECONFLICT, "job %q already exists", j.ID)
 		}
@@ -63,7 +48,7 @@ func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
 
 // FindJob implements repository.Store.
 func (s *Store) FindJob(ctx context.Context, id string) (repository.Job, error) {
-	j, err := scanJob(s.db.QueryRowContext(ctx, sqlSelectJob+` WHERE id = ?`, id))
+	j, err := scan.Job(s.db.QueryRowContext(ctx, sqlSelectJob+` WHERE id = ?`, id))
 	if err != nil {
 		return j, notFound(err, "job %q", id)
 	}
@@ -75,7 +60,7 @@ func (s *Store) UpdateJob(ctx context.Context, id string, update func(*repositor
 	var j repository.Job
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		j, err = scanJob(tx.QueryRowContext(ctx, sqlSelectJob+` WHERE id = ?`, id))
+		j, err = scan.Job(tx.QueryRowContext(ctx, sqlSelectJob+` WHERE id = ?`, id))
 		if err != nil {
 			return notFound(err, "job %q", id)
 		}
@@ -84,7 +69,7 @@ func (s *Store) UpdateJob(ctx context.Context, id string, update func(*repositor
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE jobs SET status = ?, progress = ?, error = ?, started_at = ?, finished_at = ?,
     model_id = ? WHERE id = ?`, j.Status, j.Progress, j.Error, fmtTimePtr(j.StartedAt), fmtTimePtr(j.FinishedAt),
-			modelID(j.ModelID), id)
+			sqlrow.ModelID(j.ModelID), id)
 		if isUnique(err) {
 			return sabia.Errorf(sabia.ECONFLICT, "a %s job for %s is already queued", j.Kind, j.Language)
 		}
@@ -101,32 +86,21 @@ func (s *Store) UpdateJob(ctx context.Context, id string, update func(*repositor
 
 // ListJobs implements repository.Store.
 func (s *Store) ListJobs(ctx context.Context, f repository.JobFilter) ([]repository.Job, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.RepositoryUUID != "" {
-		where, args = append(where, "repository_uuid = ?"), append(args, f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		where, args = append(where, "version_id = ?"), append(args, f.VersionID)
-	}
-	if f.Language != "" {
-		where, args = append(where, "language = ?"), append(args, f.Language)
-	}
-	if f.Kind != "" {
-		where, args = append(where, "kind = ?"), append(args, f.Kind)
-	}
+	c := newConds()
+	sqlrow.FilterJobs(c, f)
 	if f.Statuses != nil {
 		b, _ := json.Marshal(f.Statuses)
-		where, args = append(where, "status IN (SELECT value FROM json_each(?))"), append(args, string(b))
+		c.Add("status IN (SELECT value FROM json_each(?))", string(b))
 	}
-	rows, err := s.db.QueryContext(ctx, sqlSelectJob+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_at DESC, id DESC`+limitOffset(f.Offset, f.Limit), args...)
+	rows, err := s.db.QueryContext(ctx, sqlSelectJob+c.Where()+
+		` ORDER BY created_at DESC, id DESC`+limitOffset(f.Offset, f.Limit), c.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("listing jobs: %w", err)
 	}
 	defer rows.Close()
 	out := []repository.Job{}
 	for rows.Next() {
-		j, err := scanJob(rows)
+		j, err := scan.Job(rows)
 		if err != nil {
 			return nil, fmt.Errorf("listing jobs: %w", err)
 		}

@@ -3,13 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 // logDeleteChunk is how many logs DeleteLogsBefore deletes per transaction:
@@ -35,15 +34,6 @@ type logRow struct {
 	entities string
 }
 
-// jsonArray encodes v as a JSON array, "[]" when empty.
-func jsonArray[T any](v []T) (string, error) {
-	if len(v) == 0 {
-		return "[]", nil
-	}
-	b, err := json.Marshal(v)
-	return string(b), err
-}
-
 // InsertLogs implements repository.Store: one transaction and one prepared
 // statement for the batch. Whether each (repository, version) of the batch
 // still exists is asked once per pair, not per log.
@@ -53,11 +43,11 @@ func (s *Store) InsertLogs(ctx context.Context, logs []*repository.Log) error {
 	}
 	rows := make([]logRow, len(logs))
 	for i, l := range logs {
-		ranking, err := jsonArray(l.Ranking)
+		ranking, err := sqlrow.JSONArray(l.Ranking)
 		if err != nil {
 			return fmt.Errorf("encoding ranking of log %d: %w", i, err)
 		}
-		entities, err := jsonArray(l.Entities)
+		entities, err := sqlrow.JSONArray(l.Entities)
 		if err != nil {
 			return fmt.Errorf("encoding entities of log %d: %w", i, err)
 		}
@@ -104,28 +94,9 @@ func (s *Store) InsertLogs(ctx context.Context, logs []*repository.Log) error {
 	})
 }
 
-func scanLog(row rowScanner) (repository.Log, error) {
-	var l repository.Log
-	var ranking, entities string
-	err := row.Scan(&l.ID, &l.RepositoryUUID, &l.VersionID, &l.Language, &l.Text, &l.Intent, &l.Confidence,
-		&ranking, &entities, &l.OutOfScope, &l.ModelID, &l.TokenID, &l.UserAgent, &l.Route, &l.DurationUS,
-		timeCol{&l.CreatedAt})
-	if err != nil {
-		return l, err
-	}
-	l.Ranking, l.Entities = []nlu.Scored{}, []nlu.Entity{}
-	if err := json.Unmarshal([]byte(ranking), &l.Ranking); err != nil {
-		return l, fmt.Errorf("log %d ranking: %w", l.ID, err)
-	}
-	if err := json.Unmarshal([]byte(entities), &l.Entities); err != nil {
-		return l, fmt.Errorf("log %d entities: %w", l.ID, err)
-	}
-	return l, nil
-}
-
 // FindLog implements repository.Store.
 func (s *Store) FindLog(ctx context.Context, id int64) (repository.Log, error) {
-	l, err := scanLog(s.db.QueryRowContext(ctx, sqlSelectLog+` WHERE id = ?`, id))
+	l, err := scan.Log(s.db.QueryRowContext(ctx, sqlSelectLog+` WHERE id = ?`, id))
 	if err != nil {
 		return repository.Log{}, notFound(err, "log %d", id)
 	}
@@ -134,44 +105,13 @@ func (s *Store) FindLog(ctx context.Context, id int64) (repository.Log, error) {
 
 // ListLogs implements repository.Store.
 func (s *Store) ListLogs(ctx context.Context, f repository.LogFilter) ([]repository.Log, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, arg any) { where, args = append(where, cond), append(args, arg) }
-	if f.RepositoryUUID != "" {
-		add("repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		add("version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		add("language = ?", f.Language)
-	}
-	if f.Intent != "" {
-		add("intent = ?", f.Intent)
-	}
-	if f.MinConfidence != nil {
-		add("confidence >= ?", *f.MinConfidence)
-	}
-	if f.MaxConfidence != nil {
-		add("confidence <= ?", *f.MaxConfidence)
-	}
-	if f.From != nil {
-		add("created_at >= ?", fmtTime(*f.From))
-	}
-	if f.To != nil {
-		add("created_at < ?", fmtTime(*f.To))
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		add(`text_folded LIKE ? ESCAPE '\'`, likeContains(nlu.Fold(q)))
-	}
-	if f.OutOfScope != nil {
-		add("out_of_scope = ?", *f.OutOfScope)
-	}
-	cond := " WHERE " + strings.Join(where, " AND ")
+	c := newConds()
+	sqlrow.FilterLogs(c, f, fmtTime)
 	var out []repository.Log
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM logs`, sel: sqlSelectLog,
-			cond: cond, args: args, order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit}, scanLog)
+			cond: c.Where(), args: c.Args(), order: ` ORDER BY created_at DESC, id DESC`, offset: f.Offset, limit: f.Limit}, scan.Log)
 		return err
 	})
 	if err != nil {

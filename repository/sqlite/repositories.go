@@ -10,6 +10,7 @@ import (
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const sqlInsertRepository = `INSERT INTO repositories
@@ -25,7 +26,7 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 	if err != nil {
 		return err
 	}
-	pats, err := patternsJSON(r.PatternEntities)
+	pats, err := sqlrow.PatternsJSON(r.PatternEntities)
 	if err != nil {
 		return err
 	}
@@ -51,38 +52,9 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 const sqlSelectRepository = `SELECT uuid, name, description, language, languages, threshold, builtin_intents,
     log_retention_days, pattern_entities, created_at, updated_at FROM repositories`
 
-func scanRepository(row rowScanner) (repository.Repository, error) {
-	var r repository.Repository
-	var langs, pats string
-	err := row.Scan(&r.UUID, &r.Name, &r.Description, &r.Language, &langs, &r.Threshold, &r.BuiltinIntents,
-		&r.LogRetentionDays, &pats, timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})
-	if err != nil {
-		return r, err
-	}
-	if err := json.Unmarshal([]byte(langs), &r.Languages); err != nil {
-		return r, fmt.Errorf("repository %s languages: %w", r.UUID, err)
-	}
-	if err := json.Unmarshal([]byte(pats), &r.PatternEntities); err != nil {
-		return r, fmt.Errorf("repository %s pattern entities: %w", r.UUID, err)
-	}
-	if r.PatternEntities == nil {
-		r.PatternEntities = []nlu.PatternEntity{}
-	}
-	return r, nil
-}
-
-// patternsJSON encodes pattern entities for their column ("[]" for none).
-func patternsJSON(p []nlu.PatternEntity) (string, error) {
-	if p == nil {
-		p = []nlu.PatternEntity{}
-	}
-	b, err := json.Marshal(p)
-	return string(b), err
-}
-
 // FindRepository implements repository.Store.
 func (s *Store) FindRepository(ctx context.Context, uuid string) (repository.Repository, error) {
-	r, err := scanRepository(s.db.QueryRowContext(ctx, sqlSelectRepository+` WHERE uuid = ?`, uuid))
+	r, err := scan.Repository(s.db.QueryRowContext(ctx, sqlSelectRepository+` WHERE uuid = ?`, uuid))
 	if err != nil {
 		return repository.Repository{}, notFound(err, "repository %q", uuid)
 	}
@@ -99,27 +71,20 @@ func (s *Store) ListRepositories(ctx context.Context, f repository.RepositoryFil
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where = append(where, `name_folded LIKE ? ESCAPE '\'`)
-		args = append(args, likeContains(nlu.Fold(q)))
+		args = append(args, sqlrow.LikeContains(nlu.Fold(q)))
 	}
 	cond := " WHERE " + strings.Join(where, " AND ")
 	var out []repository.Repository
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
 		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM repositories`, sel: sqlSelectRepository,
-			cond: cond, args: args, order: ` ORDER BY created_at DESC, uuid`, offset: f.Offset, limit: f.Limit}, scanRepository)
+			cond: cond, args: args, order: ` ORDER BY created_at DESC, uuid`, offset: f.Offset, limit: f.Limit}, scan.Repository)
 		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("listing repositories: %w", err)
 	}
 	return out, total, nil
-}
-
-// likeContains returns a LIKE pattern (escape character \) matching texts
-// that contain s.
-func likeContains(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
 }
 
 const sqlUpdateRepository = `UPDATE repositories SET name = ?, name_folded = ?, description = ?, language = ?,
@@ -132,7 +97,7 @@ func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) 
 	if err != nil {
 		return err
 	}
-	pats, err := patternsJSON(r.PatternEntities)
+	pats, err := sqlrow.PatternsJSON(r.PatternEntities)
 	if err != nil {
 		return err
 	}
@@ -172,15 +137,9 @@ func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
 
 const sqlSelectVersion = `SELECT id, repository_uuid, name, is_default, created_at FROM versions`
 
-func scanVersion(row rowScanner) (repository.Version, error) {
-	var v repository.Version
-	err := row.Scan(&v.ID, &v.RepositoryUUID, &v.Name, &v.IsDefault, timeCol{&v.CreatedAt})
-	return v, err
-}
-
 // FindVersion implements repository.Store.
 func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, error) {
-	v, err := scanVersion(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, id))
+	v, err := scan.Version(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, id))
 	if err != nil {
 		return v, notFound(err, "version %d", id)
 	}
@@ -189,7 +148,7 @@ func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, 
 
 // DefaultVersion implements repository.Store.
 func (s *Store) DefaultVersion(ctx context.Context, repoUUID string) (repository.Version, error) {
-	v, err := scanVersion(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE repository_uuid = ? AND is_default = 1`, repoUUID))
+	v, err := scan.Version(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE repository_uuid = ? AND is_default = 1`, repoUUID))
 	if err != nil {
 		return v, notFound(err, "repository %q", repoUUID)
 	}
@@ -205,7 +164,7 @@ func (s *Store) ListVersions(ctx context.Context, repoUUID string) ([]repository
 	defer rows.Close()
 	out := []repository.Version{}
 	for rows.Next() {
-		v, err := scanVersion(rows)
+		v, err := scan.Version(rows)
 		if err != nil {
 			return nil, fmt.Errorf("listing versions: %w", err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 // sentenceTable is one table of labelled sentences with its table of entity
@@ -133,14 +134,6 @@ func (t *sentenceTable) insertSpans(ctx context.Context, stmt *sql.Stmt, e *repo
 	return nil
 }
 
-func scanSentence(row rowScanner) (repository.Example, error) {
-	var e repository.Example
-	err := row.Scan(&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Text, &e.Language, &e.Intent,
-		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt})
-	e.Entities = []nlu.Span{}
-	return e, err
-}
-
 // loadSpans returns the spans of the sentences whose IDs the subquery (a
 // SELECT of one column) returns, by sentence and start.
 func (t *sentenceTable) loadSpans(ctx context.Context, tx *sql.Tx, subquery string, args ...any) (map[int64][]nlu.Span, error) {
@@ -166,7 +159,7 @@ func (t *sentenceTable) find(ctx context.Context, s *Store, id int64) (repositor
 	var e repository.Example
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		e, err = scanSentence(tx.QueryRowContext(ctx, t.q(sqlSelectSentence+` WHERE x.id = ?`), id))
+		e, err = scan.Sentence(tx.QueryRowContext(ctx, t.q(sqlSelectSentence+` WHERE x.id = ?`), id))
 		if err != nil {
 			return notFound(err, t.what+" %d", id)
 		}
@@ -184,39 +177,20 @@ func (t *sentenceTable) find(ctx context.Context, s *Store, id int64) (repositor
 
 // list returns the matching sentences by ID and how many match.
 func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.ExampleFilter) ([]repository.Example, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.RepositoryUUID != "" {
-		where, args = append(where, "x.repository_uuid = ?"), append(args, f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		where, args = append(where, "x.version_id = ?"), append(args, f.VersionID)
-	}
-	if f.Language != "" {
-		where, args = append(where, "x.language = ?"), append(args, f.Language)
-	}
-	if f.Intent != "" {
-		where, args = append(where, "x.intent = ?"), append(args, f.Intent)
-	}
-	if f.Entity != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM {spans} s WHERE s.{fk} = x.id AND s.entity = ?)")
-		args = append(args, f.Entity)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where, args = append(where, `x.text_folded LIKE ? ESCAPE '\'`), append(args, likeContains(nlu.Fold(q)))
-	}
-	cond := " WHERE " + strings.Join(where, " AND ")
-	q := listQuery{count: t.q(`SELECT COUNT(*) FROM {table} x`), sel: t.q(sqlSelectSentence), cond: t.q(cond), args: args,
+	c := newConds()
+	sqlrow.FilterSentences(c, f)
+	q := listQuery{count: t.q(`SELECT COUNT(*) FROM {table} x`), sel: t.q(sqlSelectSentence), cond: t.q(c.Where()), args: c.Args(),
 		order: " ORDER BY x.id", offset: f.Offset, limit: f.Limit}
 	var out []repository.Example
 	var total int
 	err := s.read(ctx, func(tx *sql.Tx) (err error) {
-		if out, total, err = readPage(ctx, tx, q, scanSentence); err != nil {
+		if out, total, err = readPage(ctx, tx, q, scan.Sentence); err != nil {
 			return err
 		}
 		if len(out) == 0 {
 			return nil
 		}
-		spans, err := t.loadSpans(ctx, tx, t.q(`SELECT x.id FROM {table} x`)+q.cond+q.order+limitOffset(q.offset, q.limit), args...)
+		spans, err := t.loadSpans(ctx, tx, t.q(`SELECT x.id FROM {table} x`)+q.cond+q.order+limitOffset(q.offset, q.limit), q.args...)
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 // dsnParams configure every connection. busy_timeout is in milliseconds: a
@@ -195,43 +196,29 @@ func fmtTimePtr(t *time.Time) any {
 	return fmtTime(*t)
 }
 
-// timeCol scans a time column into a time.Time.
-type timeCol struct{ t *time.Time }
-
-// Scan implements sql.Scanner.
-func (c timeCol) Scan(v any) error {
+// parseTime decodes a time column: RFC 3339 text.
+func parseTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("time column: unexpected %T", v)
+		return time.Time{}, fmt.Errorf("time column: unexpected %T", v)
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return err
-	}
-	*c.t = t.UTC()
-	return nil
+	return time.Parse(time.RFC3339Nano, s)
 }
 
-// nullTimeCol scans a nullable time column into a *time.Time.
-type nullTimeCol struct{ t **time.Time }
-
-// Scan implements sql.Scanner.
-func (c nullTimeCol) Scan(v any) error {
-	if v == nil {
-		*c.t = nil
-		return nil
-	}
-	var t time.Time
-	if err := (timeCol{&t}).Scan(v); err != nil {
-		return err
-	}
-	*c.t = &t
-	return nil
-}
+// scan reads rows into domain values.
+var scan = sqlrow.NewReader(parseTime)
 
 // placeholders returns "?, ?, …" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// newConds returns conditions that start with "1 = 1", so that the WHERE
+// clause of a listing is never empty.
+func newConds() *sqlrow.Conds {
+	var c sqlrow.Conds
+	c.Add("1 = 1")
+	return &c
 }
 
 // limitOffset returns the LIMIT/OFFSET clause for a filter; limit 0 means
@@ -257,7 +244,7 @@ ON CONFLICT (version_id, language) DO UPDATE SET revision = revision + 1`, versi
 }
 
 // rowScanner is what the scan functions read: a *sql.Row or *sql.Rows.
-type rowScanner interface{ Scan(...any) error }
+type rowScanner = sqlrow.Row
 
 // listQuery is one paged listing: count is the COUNT(*) query and sel the
 // SELECT, both without their WHERE clause; cond is " WHERE …" with its

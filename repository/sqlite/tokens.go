@@ -12,13 +12,6 @@ import (
 
 const sqlSelectToken = `SELECT id, repository_uuid, name, role, created_at, last_used_at, revoked_at FROM tokens`
 
-func scanToken(row rowScanner) (repository.Token, error) {
-	var t repository.Token
-	err := row.Scan(&t.ID, &t.RepositoryUUID, &t.Name, &t.Role, timeCol{&t.CreatedAt},
-		nullTimeCol{&t.LastUsedAt}, nullTimeCol{&t.RevokedAt})
-	return t, err
-}
-
 // CreateToken implements repository.Store.
 func (s *Store) CreateToken(ctx context.Context, t *repository.Token, hash []byte) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -38,7 +31,7 @@ func (s *Store) CreateToken(ctx context.Context, t *repository.Token, hash []byt
 
 // FindToken implements repository.Store.
 func (s *Store) FindToken(ctx context.Context, id string) (repository.Token, error) {
-	t, err := scanToken(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE id = ?`, id))
+	t, err := scan.Token(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE id = ?`, id))
 	if err != nil {
 		return t, notFound(err, "token %q", id)
 	}
@@ -47,7 +40,7 @@ func (s *Store) FindToken(ctx context.Context, id string) (repository.Token, err
 
 // FindTokenByHash implements repository.Store.
 func (s *Store) FindTokenByHash(ctx context.Context, hash []byte) (repository.Token, error) {
-	t, err := scanToken(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE secret_hash = ?`, hash))
+	t, err := scan.Token(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE secret_hash = ?`, hash))
 	if err != nil {
 		return t, notFound(err, "token")
 	}
@@ -63,7 +56,7 @@ func (s *Store) ListTokens(ctx context.Context, repoUUID string) ([]repository.T
 	defer rows.Close()
 	out := []repository.Token{}
 	for rows.Next() {
-		t, err := scanToken(rows)
+		t, err := scan.Token(rows)
 		if err != nil {
 			return nil, fmt.Errorf("listing tokens: %w", err)
 		}

@@ -1,0 +1,136 @@
+package sqlrow
+
+import (
+	"strings"
+	"time"
+
+	"github.com/weni-ai/sabia/nlu"
+	"github.com/weni-ai/sabia/repository"
+)
+
+// Conds collects the conditions of a WHERE clause, written with "?"
+// placeholders, and their arguments. The zero value has no condition.
+type Conds struct {
+	list []string
+	args []any
+}
+
+// Add appends a condition with the arguments of its placeholders.
+func (c *Conds) Add(cond string, args ...any) {
+	c.list = append(c.list, cond)
+	c.args = append(c.args, args...)
+}
+
+// Where returns " WHERE …", the conditions joined with AND and their
+// placeholders left as "?", or "" when there is no condition.
+func (c *Conds) Where() string {
+	if len(c.list) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(c.list, " AND ")
+}
+
+// Args returns the arguments of the placeholders, in order.
+func (c *Conds) Args() []any { return c.args }
+
+// LikeContains returns a LIKE pattern (escape character \) matching texts
+// that contain s.
+func LikeContains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+// FilterLogs adds to c the conditions of f on the columns of logs; at
+// encodes the times From and To as the store keeps them. Query matches the
+// folded text (nlu.Fold), "%" and "_" literally.
+func FilterLogs[T any](c *Conds, f repository.LogFilter, at func(time.Time) T) {
+	if f.RepositoryUUID != "" {
+		c.Add("repository_uuid = ?", f.RepositoryUUID)
+	}
+	if f.VersionID != 0 {
+		c.Add("version_id = ?", f.VersionID)
+	}
+	if f.Language != "" {
+		c.Add("language = ?", f.Language)
+	}
+	if f.Intent != "" {
+		c.Add("intent = ?", f.Intent)
+	}
+	if f.MinConfidence != nil {
+		c.Add("confidence >= ?", *f.MinConfidence)
+	}
+	if f.MaxConfidence != nil {
+		c.Add("confidence <= ?", *f.MaxConfidence)
+	}
+	if f.From != nil {
+		c.Add("created_at >= ?", at(*f.From))
+	}
+	if f.To != nil {
+		c.Add("created_at < ?", at(*f.To))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		c.Add(`text_folded LIKE ? ESCAPE '\'`, LikeContains(nlu.Fold(q)))
+	}
+	if f.OutOfScope != nil {
+		c.Add("out_of_scope = ?", *f.OutOfScope)
+	}
+}
+
+// FilterEvaluations adds to c the conditions of f on the columns of
+// evaluations.
+func FilterEvaluations(c *Conds, f repository.EvaluationFilter) {
+	if f.RepositoryUUID != "" {
+		c.Add("repository_uuid = ?", f.RepositoryUUID)
+	}
+	if f.VersionID != 0 {
+		c.Add("version_id = ?", f.VersionID)
+	}
+	if f.Language != "" {
+		c.Add("language = ?", f.Language)
+	}
+	if f.Mode != "" {
+		c.Add("mode = ?", f.Mode)
+	}
+}
+
+// FilterJobs adds to c the conditions of f on the columns of jobs, all but
+// Statuses, which each store matches its own way.
+func FilterJobs(c *Conds, f repository.JobFilter) {
+	if f.RepositoryUUID != "" {
+		c.Add("repository_uuid = ?", f.RepositoryUUID)
+	}
+	if f.VersionID != 0 {
+		c.Add("version_id = ?", f.VersionID)
+	}
+	if f.Language != "" {
+		c.Add("language = ?", f.Language)
+	}
+	if f.Kind != "" {
+		c.Add("kind = ?", f.Kind)
+	}
+}
+
+// FilterSentences adds to c the conditions of f on the sentences x
+// (examples or test sentences); the condition on Entity names the spans'
+// table {spans} and their sentence column {fk}, for the caller to fill in.
+// Query matches the folded text (nlu.Fold), "%" and "_" literally.
+func FilterSentences(c *Conds, f repository.ExampleFilter) {
+	if f.RepositoryUUID != "" {
+		c.Add("x.repository_uuid = ?", f.RepositoryUUID)
+	}
+	if f.VersionID != 0 {
+		c.Add("x.version_id = ?", f.VersionID)
+	}
+	if f.Language != "" {
+		c.Add("x.language = ?", f.Language)
+	}
+	if f.Intent != "" {
+		c.Add("x.intent = ?", f.Intent)
+	}
+	if f.Entity != "" {
+		c.Add("EXISTS (SELECT 1 FROM {spans} s WHERE s.{fk} = x.id AND s.entity = ?)", f.Entity)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		c.Add(`x.text_folded LIKE ? ESCAPE '\'`, LikeContains(nlu.Fold(q)))
+	}
+}
