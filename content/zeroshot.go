@@ -194,6 +194,14 @@ func (s *Service) zeroShotModel(ctx context.Context, lang string, classes []Clas
 			}
 		}
 	}
+	// With Config.IntentNames the name counts twice: once above, so that a
+	// class with neither description nor examples exists, and once added
+	// by Train. That is load-bearing: with one example a class, the
+	// training-time cross-validation holds out a class's only example and
+	// calibrates nothing; names counted once gave, with names alone on the
+	// benchmarks' test sets, clinc150 27.5% / hwu64 17.5% / snips 40.9%
+	// against 49.3 / 37.1 / 53.9% (`sabia eval --zero-shot`, which trains
+	// the same way).
 	cfg := nlu.DefaultConfig()
 	cfg.Workers = 1
 	m, err := nlu.Train(ctx, lang, exs, cfg, nil)

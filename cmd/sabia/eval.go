@@ -189,7 +189,9 @@ func percentile(sorted []float64, q float64) float64 {
 func round4(x float64) float64 { return float64(int64(x*1e4+0.5)) / 1e4 }
 
 // intentNameExamples returns one example per intent of exs: its name split
-// into words, as zero-shot classification with names alone learns.
+// into words, as zero-shot classification with names alone learns. Train
+// adds the same name once more (Config.IntentNames), as the zero-shot model
+// does; see content.Service.ZeroShot for why both copies stay.
 func intentNameExamples(exs []nlu.Example) []nlu.Example {
 	seen := map[string]bool{}
 	var out []nlu.Example
