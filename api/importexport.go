@@ -17,9 +17,6 @@ import (
 // repository.MaxImport examples.
 const MaxImportBytes = 32 << 20
 
-// fileExtensions name exported files by format.
-var fileExtensions = map[string]string{"jsonl": "jsonl", "rasa": "yml", "csv": "csv", "bothub": "json"}
-
 func (s *Server) importExportRoutes() {
 	const base = "/v1/repositories/{uuid}"
 	s.handle(route{Method: http.MethodPost, Pattern: base + "/import",
@@ -76,8 +73,8 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request, uuid string,
 	if format == "" {
 		format = "jsonl"
 	}
-	ext, ok := fileExtensions[format]
-	if !ok {
+	ext := datasets.FileExtension(format)
+	if ext == "" {
 		return sabia.Errorf(sabia.EINVALID, "unknown format %q: one of %s", format, strings.Join(datasets.Formats, ", "))
 	}
 	repo, err := s.repos.FindRepository(r.Context(), uuid)
@@ -92,12 +89,7 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request, uuid string,
 		return err
 	}
 	var buf bytes.Buffer
-	if format == "bothub" {
-		err = datasets.WriteBothubJSON(&buf, lang, exs)
-	} else {
-		err = datasets.Encode(format, &buf, exs)
-	}
-	if err != nil {
+	if err := datasets.Encode(format, &buf, lang, exs); err != nil {
 		return fmt.Errorf("exporting %s: %w", uuid, err)
 	}
 	w.Header().Set("Content-Type", datasets.ContentType(format))

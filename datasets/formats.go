@@ -53,14 +53,15 @@ func Decode(format string, r io.Reader) ([]nlu.Example, error) {
 	return nil, unknownFormat(format)
 }
 
-// Encode writes examples in the named format (one of Formats); "bothub"
-// writes no language.
+// Encode writes examples in the named format (one of Formats). language is
+// written by the formats that hold one ("bothub"; "" writes none) and
+// ignored by the others.
 //
 // Returns an EINVALID *sabia.Error naming the known formats for an unknown
 // one, and otherwise the errors of the format's writer (EINVALID, before
 // writing anything, for an example the format cannot hold). Errors of w are
 // wrapped.
-func Encode(format string, w io.Writer, examples []nlu.Example) error {
+func Encode(format string, w io.Writer, language string, examples []nlu.Example) error {
 	switch format {
 	case "jsonl":
 		return WriteJSONL(w, examples)
@@ -69,7 +70,7 @@ func Encode(format string, w io.Writer, examples []nlu.Example) error {
 	case "csv":
 		return WriteCSV(w, examples)
 	case "bothub":
-		return WriteBothubJSON(w, "", examples)
+		return WriteBothubJSON(w, language, examples)
 	}
 	return unknownFormat(format)
 }
@@ -86,6 +87,22 @@ func ContentType(format string) string {
 		return "text/csv"
 	case "bothub":
 		return "application/json"
+	}
+	return ""
+}
+
+// FileExtension returns the usual file extension (without the dot) of the
+// named format, "" for an unknown format.
+func FileExtension(format string) string {
+	switch format {
+	case "jsonl":
+		return "jsonl"
+	case "rasa":
+		return "yml"
+	case "csv":
+		return "csv"
+	case "bothub":
+		return "json"
 	}
 	return ""
 }

@@ -64,7 +64,7 @@ func TestFormats(t *testing.T) {
 		if sabia.ErrorCode(err) != sabia.EINVALID || !strings.Contains(sabia.ErrorMessage(err), "jsonl, rasa, csv, bothub") {
 			t.Errorf("Decode(%q) error = %v, want EINVALID naming the formats", f, err)
 		}
-		if err := Encode(f, &bytes.Buffer{}, formatExamples); sabia.ErrorCode(err) != sabia.EINVALID {
+		if err := Encode(f, &bytes.Buffer{}, "", formatExamples); sabia.ErrorCode(err) != sabia.EINVALID {
 			t.Errorf("Encode(%q) error = %v, want EINVALID", f, err)
 		}
 	}
@@ -80,7 +80,7 @@ func TestFormatsGolden(t *testing.T) {
 	for _, f := range Formats {
 		t.Run(f, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Encode(f, &buf, formatExamples); err != nil {
+			if err := Encode(f, &buf, "", formatExamples); err != nil {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", "formats", goldenFiles[f])
@@ -128,7 +128,7 @@ func TestFormatsRoundTrip(t *testing.T) {
 	for _, f := range Formats {
 		for _, set := range [][]nlu.Example{formatExamples, tricky} {
 			var buf bytes.Buffer
-			if err := Encode(f, &buf, set); err != nil {
+			if err := Encode(f, &buf, "", set); err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
 			back, err := Decode(f, &buf)
@@ -157,7 +157,7 @@ func TestFormatsRoundTrip(t *testing.T) {
 func TestFormatsEmpty(t *testing.T) {
 	for _, f := range Formats {
 		var buf bytes.Buffer
-		if err := Encode(f, &buf, nil); err != nil {
+		if err := Encode(f, &buf, "", nil); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		if f == "csv" && buf.String() != "text,intent\n" {
@@ -183,7 +183,7 @@ func TestFormatsWriteInvalid(t *testing.T) {
 	} {
 		for _, f := range []string{"rasa", "csv", "bothub"} {
 			var buf bytes.Buffer
-			err := Encode(f, &buf, []nlu.Example{{Text: "fine", Intent: "a"}, bad})
+			err := Encode(f, &buf, "", []nlu.Example{{Text: "fine", Intent: "a"}, bad})
 			if sabia.ErrorCode(err) != sabia.EINVALID || !strings.Contains(sabia.ErrorMessage(err), "example 1") {
 				t.Errorf("Encode(%s, %#v) error = %v, want EINVALID naming example 1", f, bad, err)
 			}
@@ -204,14 +204,14 @@ func TestFormatsTooManyExamples(t *testing.T) {
 	}
 	for _, f := range Formats {
 		var buf bytes.Buffer
-		if err := Encode(f, &buf, many); err != nil {
+		if err := Encode(f, &buf, "", many); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := Decode(f, &buf); sabia.ErrorCode(err) != sabia.ETOOLARGE {
 			t.Errorf("%s: Decode of %d examples error = %v, want %s", f, len(many), err, sabia.ETOOLARGE)
 		}
 		buf.Reset()
-		if err := Encode(f, &buf, many[:maxExamples]); err != nil {
+		if err := Encode(f, &buf, "", many[:maxExamples]); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := Decode(f, &buf); err != nil || len(got) != maxExamples {
@@ -224,7 +224,7 @@ func TestFormatsTextTooLong(t *testing.T) {
 	long := strings.Repeat("a", maxText) + "é"
 	for _, f := range []string{"rasa", "csv", "bothub"} {
 		var buf bytes.Buffer
-		if err := Encode(f, &buf, []nlu.Example{{Text: "oi", Intent: "a"}, {Text: long, Intent: "a"}}); err != nil {
+		if err := Encode(f, &buf, "", []nlu.Example{{Text: "oi", Intent: "a"}, {Text: long, Intent: "a"}}); err != nil {
 			t.Fatal(err)
 		}
 		_, err := Decode(f, &buf)
@@ -261,7 +261,7 @@ func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
 func TestFormatsWriterError(t *testing.T) {
 	boom := errors.New("boom")
 	for _, f := range Formats {
-		if err := Encode(f, failingWriter{boom}, formatExamples); !errors.Is(err, boom) {
+		if err := Encode(f, failingWriter{boom}, "", formatExamples); !errors.Is(err, boom) {
 			t.Errorf("%s: error = %v, want it to wrap %v", f, err, boom)
 		}
 	}

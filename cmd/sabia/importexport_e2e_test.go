@@ -89,6 +89,10 @@ func TestImportExportOverHTTP(t *testing.T) {
 	if st != http.StatusOK || !strings.Contains(string(body), "quiero hablar con una persona") {
 		t.Fatalf("export csv: %d\n%s", st, body)
 	}
+	st, ctype, body = s.raw("GET", base+"/export?format=bothub&language=es", adminSecret, nil)
+	if st != http.StatusOK || ctype != "application/json" || !strings.Contains(string(body), `"language": "es"`) || !strings.Contains(string(body), "hola, buenos días") {
+		t.Fatalf("export bothub: %d %s\n%s", st, ctype, body)
+	}
 	// Through a JSONL file to the other repository and back out, unchanged.
 	st, _, file := s.raw("GET", base+"/export?format=jsonl", adminSecret, nil)
 	if st != http.StatusOK || bytes.Count(file, []byte("\n")) != 9 {
