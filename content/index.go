@@ -25,6 +25,10 @@ type Index struct {
 	passages []passage
 	postings map[string][]posting
 	avgLen   float64
+	// lang is the language most passages are in: a question without one is
+	// analysed in it, so that its words meet the passages' synonym groups
+	// and chat abbreviations.
+	lang string
 }
 
 type passage struct {
@@ -78,6 +82,15 @@ func newIndex(chunks []Chunk, docs map[int64]*Document) *Index {
 	}
 	if len(chunks) > 0 {
 		ix.avgLen = total / float64(len(chunks))
+	}
+	count := map[string]int{}
+	for _, p := range ix.passages {
+		if p.doc != nil && p.doc.Language != "" {
+			count[p.doc.Language]++
+			if c := count[p.doc.Language]; c > count[ix.lang] || (c == count[ix.lang] && p.doc.Language < ix.lang) {
+				ix.lang = p.doc.Language
+			}
+		}
 	}
 	return ix
 }

@@ -375,7 +375,11 @@ func (s *Service) retrieve(ctx context.Context, repoUUID string, q Query) ([]Hit
 	if err != nil {
 		return nil, sabia.Errorf(sabia.EUNAVAILABLE, "embedding the question: %v", err)
 	}
-	return ix.search(analyze(q.Language, q.Question), qvec, q.TopK), nil
+	lang := q.Language
+	if lang == "" {
+		lang = ix.lang
+	}
+	return ix.search(analyze(lang, q.Question), qvec, q.TopK), nil
 }
 
 func (s *Service) relevant(h Hit) bool {

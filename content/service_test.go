@@ -254,3 +254,26 @@ func TestSearchRanksByMeaningfulWords(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionWithoutLanguage: a question sent without a language is read
+// in the documents' language, so its words meet their synonyms ("fatura"
+// for "boleto").
+func TestQuestionWithoutLanguage(t *testing.T) {
+	s := NewService(newMemStore(repo), Config{})
+	ctx := context.Background()
+	for _, d := range []DocumentInput{
+		{Title: "Pagamentos", Text: "O boleto vence todo dia 10 e pode ser pago em qualquer banco.", Language: "pt_br"},
+		{Title: "Entregas", Text: "Entregamos em todo o Brasil em até 7 dias úteis.", Language: "pt_br"},
+	} {
+		if _, err := s.AddDocument(ctx, repo, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := s.Answer(ctx, repo, Query{Question: "quando vence a fatura?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Answered || !strings.Contains(a.Answer, "dia 10") {
+		t.Errorf("%+v", a)
+	}
+}
