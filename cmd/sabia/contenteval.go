@@ -66,11 +66,7 @@ func newContentEvalCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "datasets/content", "evaluation set directory")
-	cmd.Flags().StringVar(&cfg.LLMBaseURL, "llm-base-url", "", "OpenAI-compatible API root")
-	cmd.Flags().StringVar(&cfg.LLMAPIKey, "llm-api-key", os.Getenv("SABIA_LLM_API_KEY"), "API key (SABIA_LLM_API_KEY)")
-	cmd.Flags().StringVar(&cfg.LLMModel, "llm-model", "", "chat model; extractive answers when empty")
-	cmd.Flags().StringVar(&cfg.EmbeddingModel, "embedding-model", "", "embedding model; in-process embeddings when empty")
-	cmd.Flags().Float64Var(&cfg.ContentMinCosine, "content-min-cosine", 0, "as serve's flag")
+	contentFlags(cmd, &cfg)
 	return cmd
 }
 

@@ -93,11 +93,7 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cache, "cache-bytes", cache, "memory bound of loaded models in bytes (SABIA_CACHE_BYTES)")
 	cmd.Flags().BoolVar(&cfg.NoInteractionLogs, "no-interaction-logs", os.Getenv("SABIA_NO_INTERACTION_LOGS") != "", "do not log classifications (SABIA_NO_INTERACTION_LOGS)")
 	cmd.Flags().StringVar(&cfg.PostgresDSN, "postgres", envDefault("SABIA_POSTGRES_DSN", ""), "PostgreSQL DSN (with pgvector) to use instead of the embedded store, e.g. postgres://sabia@db/sabia (SABIA_POSTGRES_DSN)")
-	cmd.Flags().StringVar(&cfg.LLMBaseURL, "llm-base-url", envDefault("SABIA_LLM_BASE_URL", ""), "OpenAI-compatible API root for content answers, e.g. https://api.openai.com/v1 (SABIA_LLM_BASE_URL)")
-	cmd.Flags().StringVar(&cfg.LLMAPIKey, "llm-api-key", envDefault("SABIA_LLM_API_KEY", ""), "API key of --llm-base-url (SABIA_LLM_API_KEY)")
-	cmd.Flags().StringVar(&cfg.LLMModel, "llm-model", envDefault("SABIA_LLM_MODEL", ""), "chat model that writes content answers; extractive answers when empty (SABIA_LLM_MODEL)")
-	cmd.Flags().StringVar(&cfg.EmbeddingModel, "embedding-model", envDefault("SABIA_EMBEDDING_MODEL", ""), "embedding model for document passages; in-process hashed embeddings when empty (SABIA_EMBEDDING_MODEL)")
-	cmd.Flags().Float64Var(&cfg.ContentMinCosine, "content-min-cosine", 0, "also treat a passage as relevant when its embedding cosine with the question reaches this (with --embedding-model)")
+	contentFlags(cmd, &cfg)
 	cmd.Flags().StringVar(&cfg.LogFormat, "log-format", envDefault("SABIA_LOG_FORMAT", ""), "json or text; default json unless stderr is a terminal")
 	return cmd
 }
@@ -301,4 +297,14 @@ func openStore(ctx context.Context, cfg serveConfig) (backend, error) {
 		return postgres.Open(ctx, cfg.PostgresDSN)
 	}
 	return sqlite.Open(ctx, filepath.Join(cfg.DataDir, "sabia.db"))
+}
+
+// contentFlags declares the flags of content answers (the LLM and embedding
+// endpoint), shared by serve and content-eval.
+func contentFlags(cmd *cobra.Command, cfg *serveConfig) {
+	cmd.Flags().StringVar(&cfg.LLMBaseURL, "llm-base-url", envDefault("SABIA_LLM_BASE_URL", ""), "OpenAI-compatible API root for content answers, e.g. https://api.openai.com/v1 (SABIA_LLM_BASE_URL)")
+	cmd.Flags().StringVar(&cfg.LLMAPIKey, "llm-api-key", envDefault("SABIA_LLM_API_KEY", ""), "API key of --llm-base-url (SABIA_LLM_API_KEY)")
+	cmd.Flags().StringVar(&cfg.LLMModel, "llm-model", envDefault("SABIA_LLM_MODEL", ""), "chat model that writes content answers; extractive answers when empty (SABIA_LLM_MODEL)")
+	cmd.Flags().StringVar(&cfg.EmbeddingModel, "embedding-model", envDefault("SABIA_EMBEDDING_MODEL", ""), "embedding model for document passages; in-process hashed embeddings when empty (SABIA_EMBEDDING_MODEL)")
+	cmd.Flags().Float64Var(&cfg.ContentMinCosine, "content-min-cosine", 0, "also treat a passage as relevant when its embedding cosine with the question reaches this (with --embedding-model)")
 }
