@@ -22,7 +22,7 @@ import (
 // (trimmed, compared exactly) already exists in its version and language or
 // repeats an earlier item.
 func (s *Service) AddExamples(ctx context.Context, repoUUID string, in []ExampleInput) ([]Example, error) {
-	out, err := s.cleanBatch(ctx, repoUUID, whatExample, in, MaxBatch)
+	out, err := s.cleanBatch(ctx, repoUUID, whatExample, in, MaxBatch, nil)
 	if err != nil || len(out) == 0 {
 		return out, err
 	}
@@ -38,10 +38,17 @@ func (s *Service) AddExamples(ctx context.Context, repoUUID string, in []Example
 
 // cleanBatch validates a batch of examples or test sentences (what names
 // them in messages) for the repository repoUUID, as AddExamples describes
-// (at most limit items):
+// (at most limit items); messages name item i by pos[i] when pos is not
+// nil (its place in a file), by i otherwise:
 // it resolves versions, checks the batch for repeated texts and stamps the
 // times. The Store checks texts against the stored ones.
-func (s *Service) cleanBatch(ctx context.Context, repoUUID, what string, in []ExampleInput, limit int) ([]Example, error) {
+func (s *Service) cleanBatch(ctx context.Context, repoUUID, what string, in []ExampleInput, limit int, pos []int) ([]Example, error) {
+	at := func(i int) int { // the position messages name
+		if pos != nil {
+			return pos[i]
+		}
+		return i
+	}
 	if len(in) > limit {
 		return nil, sabia.Errorf(sabia.ETOOLARGE, "%d %ss, more than %d per call", len(in), what, limit)
 	}
@@ -67,7 +74,7 @@ func (s *Service) cleanBatch(ctx context.Context, repoUUID, what string, in []Ex
 			v, err := s.FindVersion(ctx, repoUUID, item.VersionID)
 			if err != nil {
 				if sabia.ErrorCode(err) == sabia.ENOTFOUND {
-					return nil, sabia.Errorf(sabia.ENOTFOUND, "%s %d: version %d not found", what, i, item.VersionID)
+					return nil, sabia.Errorf(sabia.ENOTFOUND, "%s %d: version %d not found", what, at(i), item.VersionID)
 				}
 				return nil, err
 			}
@@ -75,11 +82,11 @@ func (s *Service) cleanBatch(ctx context.Context, repoUUID, what string, in []Ex
 		}
 		e, verr := cleanExample(r, item.Text, item.Language, item.Intent, item.Entities)
 		if verr != nil {
-			return nil, prefixed(what, i, verr)
+			return nil, prefixed(what, at(i), verr)
 		}
 		k := key{vid, e.Language, e.Text}
 		if j, dup := seen[k]; dup {
-			return nil, sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q repeats %s %d", what, i, e.Text, what, j)
+			return nil, sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q repeats %s %d", what, at(i), e.Text, what, at(j))
 		}
 		seen[k] = i
 		e.RepositoryUUID, e.VersionID, e.CreatedAt, e.UpdatedAt = repoUUID, vid, now, now

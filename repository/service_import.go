@@ -83,9 +83,9 @@ func (s *Service) ImportExamples(ctx context.Context, repoUUID string, versionID
 		in = append(in, ExampleInput{VersionID: v.ID, Text: ex.Text, Language: l, Intent: intent, Entities: ex.Entities})
 		index = append(index, i)
 	}
-	clean, err := s.cleanBatch(ctx, repoUUID, whatExample, in, MaxImport)
+	clean, err := s.cleanBatch(ctx, repoUUID, whatExample, in, MaxImport, index)
 	if err != nil {
-		return ImportResult{}, renumber(err, in, index)
+		return ImportResult{}, err
 	}
 	if len(clean) == 0 {
 		return res, nil
@@ -101,18 +101,6 @@ func (s *Service) ImportExamples(ctx context.Context, repoUUID string, versionID
 	}
 	res.Imported, res.Intents = len(clean), len(intents)
 	return res, nil
-}
-
-// renumber rewrites the "example N:" of a batch error to the example's
-// position in the file, since skipped examples shift the batch's indices.
-func renumber(err error, in []ExampleInput, index []int) error {
-	msg := sabia.ErrorMessage(err)
-	var n int
-	if _, scanErr := fmt.Sscanf(msg, whatExample+" %d:", &n); scanErr != nil || n < 0 || n >= len(index) {
-		return err
-	}
-	rest := strings.TrimPrefix(msg, fmt.Sprintf("%s %d:", whatExample, n))
-	return sabia.Errorf(sabia.ErrorCode(err), "%s %d:%s", whatExample, index[n], rest)
 }
 
 // ExportExamples returns every example of a version (0: the default) in a

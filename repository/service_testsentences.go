@@ -22,7 +22,7 @@ func (s *Service) AddTestSentences(ctx context.Context, repoUUID string, in []Te
 	for i, t := range in {
 		items[i] = ExampleInput(t)
 	}
-	clean, err := s.cleanBatch(ctx, repoUUID, whatTestSentence, items, MaxBatch)
+	clean, err := s.cleanBatch(ctx, repoUUID, whatTestSentence, items, MaxBatch, nil)
 	if err != nil {
 		return nil, err
 	}
