@@ -182,19 +182,20 @@ func (s *Store) spanChange(ctx context.Context, versionID int64, at time.Time, w
 		if err != nil {
 			return err
 		}
-		if len(langs) == 0 {
-			return nil // nothing to change
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE examples SET updated_at = ? WHERE id IN (`+sel+`)`,
-			slices.Concat([]any{fmtTime(at)}, selArgs)...)
-		if err != nil {
-			return err
-		}
-		if n, err = res.RowsAffected(); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, change+` WHERE `+cond+inVersion, slices.Concat(changeArgs, condArgs, []any{versionID})...); err != nil {
-			return err
+		// With no example to change (every span already has the group),
+		// the test sentences below may still need the change.
+		if len(langs) > 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE examples SET updated_at = ? WHERE id IN (`+sel+`)`,
+				slices.Concat([]any{fmtTime(at)}, selArgs)...)
+			if err != nil {
+				return err
+			}
+			if n, err = res.RowsAffected(); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, change+` WHERE `+cond+inVersion, slices.Concat(changeArgs, condArgs, []any{versionID})...); err != nil {
+				return err
+			}
 		}
 		// The version's test sentences follow, so that evaluations keep
 		// testing the same thing; they do not count in n.

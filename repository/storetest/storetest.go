@@ -50,6 +50,7 @@ func Run(t *testing.T, newStore func(t *testing.T) repository.Store) {
 		{"DeleteTestSentence", testDeleteTestSentence},
 		{"TestSet", testTestSet},
 		{"RenamesReachTestSentences", testRenamesReachTestSentences},
+		{"GroupReachesTestSentencesAlone", testGroupReachesTestSentencesAlone},
 		{"SaveEvaluation", testSaveEvaluation},
 		{"ListEvaluations", testListEvaluations},
 		{"ListEvaluationResults", testListEvaluationResults},

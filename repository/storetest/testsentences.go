@@ -333,3 +333,26 @@ func testRenamesReachTestSentences(t *testing.T, s repository.Store) {
 	equal(t, "other repository's sentence", got.Intent, "boleto")
 	equal(t, "other repository's spans", got.Entities, []nlu.Span{span(10, 13, "cidade", "destino")})
 }
+
+// testGroupReachesTestSentencesAlone: when every example's span of an
+// entity already has the group, SetEntityGroup changes no example (0, no
+// revision bump) but still regroups the version's test sentences.
+func testGroupReachesTestSentencesAlone(t *testing.T, s repository.Store) {
+	ctx := t.Context()
+	f := newRepo(t, s, "r1", t0, "pt_br")
+	f.add(t, s, f.example("pt_br", "entrega", "entrega no centro", span(11, 17, "bairro", "destino")))
+	mine := f.sentence("pt_br", "entrega", "manda pro centro", span(10, 16, "bairro", ""))
+	f.addTests(t, s, mine)
+	rev, err := s.Revision(ctx, f.version.ID, "pt_br")
+	noErr(t, err)
+
+	n, err := s.SetEntityGroup(ctx, f.version.ID, "bairro", "destino", at(1))
+	noErr(t, err)
+	equal(t, "examples changed", n, int64(0))
+	got, err := s.FindTestSentence(ctx, mine.ID)
+	noErr(t, err)
+	equal(t, "regrouped test sentence", got.Entities, []nlu.Span{span(10, 16, "bairro", "destino")})
+	after, err := s.Revision(ctx, f.version.ID, "pt_br")
+	noErr(t, err)
+	equal(t, "revision", after, rev)
+}
