@@ -130,11 +130,15 @@ func (c *authCache) lookup(ctx context.Context, secret string) (repository.Token
 	return t, nil
 }
 
-// forget drops every cached entry of a token (after a revocation) or of a
-// repository (tokenID "").
+// forget drops every cached entry of a token (after a revocation), of a
+// repository (tokenID "") or every entry (both "").
 func (c *authCache) forget(repoUUID, tokenID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if repoUUID == "" && tokenID == "" {
+		clear(c.byKey)
+		return
+	}
 	for k, e := range c.byKey {
 		if e.token.ID == tokenID || (tokenID == "" && e.token.RepositoryUUID == repoUUID) {
 			delete(c.byKey, k)

@@ -115,6 +115,11 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	return s
 }
 
+// ForgetTokens drops the cached authentication of a token (after another
+// process revoked it), of every token of a repository (tokenID "") or of
+// every token (both ""). Within one process the routes do it themselves.
+func (s *Server) ForgetTokens(repoUUID, tokenID string) { s.auth.forget(repoUUID, tokenID) }
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
 

@@ -72,6 +72,7 @@ type Service struct {
 	mu    sync.Mutex
 	cache map[string]*Index
 	gen   map[string]uint64 // bumped when a repository's documents change
+	epoch uint64            // bumped by ForgetAll
 
 	zs zeroShotModels
 }
@@ -208,12 +209,21 @@ func (s *Service) Forget(repoUUID string) {
 	s.mu.Unlock()
 }
 
+// ForgetAll drops every cached index, for when changes made by other
+// processes may have been missed.
+func (s *Service) ForgetAll() {
+	s.mu.Lock()
+	clear(s.cache)
+	s.epoch++
+	s.mu.Unlock()
+}
+
 // index returns the repository's index, building it on first use. Passages
 // embedded by another embedder are embedded again and saved.
 func (s *Service) index(ctx context.Context, repoUUID string) (*Index, error) {
 	s.mu.Lock()
 	ix, ok := s.cache[repoUUID]
-	gen := s.gen[repoUUID]
+	gen, epoch := s.gen[repoUUID], s.epoch
 	s.mu.Unlock()
 	if ok {
 		return ix, nil
@@ -270,7 +280,7 @@ func (s *Service) index(ctx context.Context, repoUUID string) (*Index, error) {
 	ix = newIndex(chunks, docs)
 	if cacheable {
 		s.mu.Lock()
-		if s.gen[repoUUID] == gen {
+		if s.gen[repoUUID] == gen && s.epoch == epoch {
 			s.cache[repoUUID] = ix
 		}
 		s.mu.Unlock()

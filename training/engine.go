@@ -404,6 +404,25 @@ func (e *Engine) Forget(repoUUID string) {
 	e.mu.Unlock()
 }
 
+// ForgetModel drops the cached model of a repository's version and
+// language when it is older than the model id, which another process sharing
+// the store has just saved: the next parse loads the latest.
+func (e *Engine) ForgetModel(repoUUID string, versionID int64, lang string, id int64) {
+	k := modelKey{repoUUID, versionID, lang}
+	if cur, ok := e.models.Get(k); ok && cur.id < id {
+		e.models.Remove(k)
+	}
+}
+
+// ForgetAll drops every cached setting and model, for when changes made by
+// other processes may have been missed.
+func (e *Engine) ForgetAll() {
+	e.mu.Lock()
+	clear(e.settings)
+	e.mu.Unlock()
+	e.models.RemoveFunc(func(modelKey) bool { return true })
+}
+
 // Drop forgets a deleted repository: its settings and every model of it in
 // the cache, so that their memory is freed at once rather than when the
 // cache evicts them.

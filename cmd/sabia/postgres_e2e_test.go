@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 )
@@ -107,4 +108,117 @@ func TestEndToEndPostgres(t *testing.T) {
 	if st := s2.json("POST", "/v1/repositories/"+repo.UUID+"/answer", adminSecret, map[string]string{"question": "aceitam pix?"}, &a); st != http.StatusOK || !a.Answered {
 		t.Fatalf("answer after restart: %d %+v", st, a)
 	}
+}
+
+// TestPostgresServersHearEachOther runs two servers on one database, as a
+// deployment behind a load balancer does: what one changes (a new model,
+// settings, documents, a revoked token, a deleted repository) reaches what
+// the other holds in memory, through PostgreSQL's NOTIFY, without restarts.
+func TestPostgresServersHearEachOther(t *testing.T) {
+	dsn := postgresDSN(t)
+	a := startServerWith(t, serveConfig{DataDir: t.TempDir(), PostgresDSN: dsn})
+	b := startServerWith(t, serveConfig{DataDir: t.TempDir(), PostgresDSN: dsn})
+	var repo repoResp
+	if st := a.json("POST", "/v1/repositories", adminSecret, map[string]any{"name": "Loja da Ana", "language": "pt-BR"}, &repo); st != http.StatusCreated {
+		t.Fatalf("create repository: %d", st)
+	}
+	base := "/v1/repositories/" + repo.UUID
+	var firstSet []example
+	for _, ex := range storeExamples {
+		if ex.Intent != "cancel" {
+			firstSet = append(firstSet, ex)
+		}
+	}
+	if st := a.json("POST", base+"/examples", adminSecret, firstSet, nil); st != http.StatusCreated {
+		t.Fatalf("examples: %d", st)
+	}
+	if j := a.trainAndWait(repo.UUID); j.Status != "succeeded" {
+		t.Fatalf("job %+v", j)
+	}
+	type parsed struct {
+		Intent struct {
+			Name string `json:"name"`
+		} `json:"intent"`
+		Threshold float64 `json:"threshold"`
+	}
+	parse := func(s *server, text, secret string) (parsed, int) {
+		var p parsed
+		st := s.json("POST", base+"/parse", secret, map[string]any{"text": text, "language": "pt_br"}, &p)
+		return p, st
+	}
+	// eventually polls until ok holds: the change travels asynchronously.
+	eventually := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("server B never saw: %s", what)
+			}
+		}
+	}
+	const cancelText = "quero cancelar o meu plano agora"
+	if p, st := parse(b, cancelText, adminSecret); st != http.StatusOK || p.Intent.Name == "cancel" {
+		t.Fatalf("B before: %d %+v", st, p) // B now holds the first model
+	}
+
+	// A new model trained by A.
+	var cancels []example
+	for _, ex := range storeExamples {
+		if ex.Intent == "cancel" {
+			cancels = append(cancels, ex)
+		}
+	}
+	if st := a.json("POST", base+"/examples", adminSecret, cancels, nil); st != http.StatusCreated {
+		t.Fatalf("cancel examples: %d", st)
+	}
+	if j := a.trainAndWait(repo.UUID); j.Status != "succeeded" {
+		t.Fatalf("job %+v", j)
+	}
+	eventually("the new model", func() bool { p, _ := parse(b, cancelText, adminSecret); return p.Intent.Name == "cancel" })
+
+	// Settings changed on A.
+	if st := a.json("PATCH", base, adminSecret, map[string]any{"threshold": 0.77}, nil); st != http.StatusOK {
+		t.Fatalf("patch: %d", st)
+	}
+	eventually("the new threshold", func() bool { p, _ := parse(b, cancelText, adminSecret); return p.Threshold == 0.77 })
+
+	// A document added on A, after B built its content index.
+	search := func(s *server) int {
+		var hits struct {
+			Sources []any `json:"sources"`
+		}
+		if st := s.json("POST", base+"/search", adminSecret, map[string]string{"question": "vocês aceitam pix?", "language": "pt_br"}, &hits); st != http.StatusOK {
+			t.Fatalf("search: %d", st)
+		}
+		return len(hits.Sources)
+	}
+	if n := search(b); n != 0 {
+		t.Fatalf("B found %d passages before any document", n)
+	}
+	doc := map[string]string{"title": "Pagamentos", "text": "Aceitamos Pix, boleto e cartão de crédito em até 10 vezes sem juros.", "language": "pt_br"}
+	if st := a.json("POST", base+"/documents", adminSecret, doc, nil); st != http.StatusCreated {
+		t.Fatalf("document: %d", st)
+	}
+	eventually("the new document", func() bool { return search(b) > 0 })
+
+	// A token revoked on A, after B cached it.
+	var tok struct {
+		ID     string `json:"id"`
+		Secret string `json:"secret"`
+	}
+	if st := a.json("POST", base+"/tokens", adminSecret, map[string]string{"name": "fluxo", "role": "user"}, &tok); st != http.StatusCreated {
+		t.Fatalf("token: %d", st)
+	}
+	if _, st := parse(b, "oi", tok.Secret); st != http.StatusOK {
+		t.Fatalf("B with the token: %d", st)
+	}
+	if st := a.json("DELETE", base+"/tokens/"+tok.ID, adminSecret, nil, nil); st != http.StatusNoContent {
+		t.Fatalf("revoke: %d", st)
+	}
+	eventually("the revocation", func() bool { _, st := parse(b, "oi", tok.Secret); return st == http.StatusUnauthorized })
+
+	// The repository deleted on A.
+	if st := a.json("DELETE", base, adminSecret, nil, nil); st != http.StatusNoContent {
+		t.Fatalf("delete: %d", st)
+	}
+	eventually("the deletion", func() bool { _, st := parse(b, cancelText, adminSecret); return st == http.StatusNotFound })
 }

@@ -201,6 +201,14 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 			return map[string]int64{"logs_written": logs.Written(), "logs_dropped": logs.Dropped(), "logs_failed": logs.Failed()}
 		},
 		Ready: func(ctx context.Context) error { return store.DB().PingContext(ctx) }}, repos, engine)
+	if pg, ok := store.(*postgres.Store); ok {
+		// Other servers on the same database: hear what they change.
+		err := pg.Listen(ctx, func(c postgres.Change) { forgetChanged(c, engine, contents, handler) },
+			func(err error) { log.Warn("listening for other servers' changes; reconnecting", "err", err) })
+		if err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
@@ -288,6 +296,29 @@ type backend interface {
 	content.Store
 	DB() *sql.DB
 	Close() error
+}
+
+// forgetChanged drops what this server holds in memory that a change by
+// another server sharing the PostgreSQL database made stale.
+func forgetChanged(c postgres.Change, engine *training.Engine, contents *content.Service, handler *api.Server) {
+	switch c.Kind {
+	case postgres.ChangeRepository:
+		engine.Forget(c.Repository)
+	case postgres.ChangeRepositoryDeleted:
+		engine.Drop(c.Repository)
+		contents.Forget(c.Repository)
+		handler.ForgetTokens(c.Repository, "")
+	case postgres.ChangeModel:
+		engine.ForgetModel(c.Repository, c.Version, c.Language, c.Model)
+	case postgres.ChangeDocuments:
+		contents.Forget(c.Repository)
+	case postgres.ChangeToken:
+		handler.ForgetTokens("", c.Token)
+	default: // ChangeLost, or a kind this build does not know
+		engine.ForgetAll()
+		contents.ForgetAll()
+		handler.ForgetTokens("", "")
+	}
 }
 
 // openStore opens PostgreSQL when cfg.PostgresDSN is set, the SQLite file

@@ -58,7 +58,7 @@ func (s *Store) CreateDocument(ctx context.Context, d *content.Document, chunks 
 				return fmt.Errorf("inserting chunk %d: %w", c.Ordinal, err)
 			}
 		}
-		return nil
+		return s.notify(ctx, tx, Change{Kind: ChangeDocuments, Repository: d.RepositoryUUID})
 	})
 	if err != nil {
 		if sabia.ErrorCode(err) == sabia.EINTERNAL {
@@ -117,7 +117,10 @@ func (s *Store) DeleteDocument(ctx context.Context, repoUUID string, id int64) e
 		if err != nil {
 			return fmt.Errorf("deleting document %d: %w", id, err)
 		}
-		return mustAffect(res, "document %d", id)
+		if err := mustAffect(res, "document %d", id); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, Change{Kind: ChangeDocuments, Repository: repoUUID})
 	})
 }
 

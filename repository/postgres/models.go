@@ -35,7 +35,8 @@ func (s *Store) SaveModel(ctx context.Context, m *repository.Model) error {
 			return fmt.Errorf("inserting model: %w", err)
 		}
 		m.ID, m.Size = id, size
-		return nil
+		return s.notify(ctx, tx, Change{Kind: ChangeModel, Repository: m.RepositoryUUID, Version: m.VersionID,
+			Language: m.Language, Model: id})
 	})
 }
 

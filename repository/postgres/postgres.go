@@ -42,7 +42,9 @@ var migrations embed.FS
 // Store is a repository.Store and a content.Store on one PostgreSQL
 // database. It is safe for concurrent use.
 type Store struct {
-	db *sql.DB
+	db     *sql.DB
+	dsn    string // for Listen's own connection
+	origin string // identifies this Store in the Changes it sends
 }
 
 var _ repository.Store = (*Store)(nil)
@@ -60,7 +62,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("opening postgres: %w", err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, dsn: dsn, origin: newOrigin()}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -107,7 +107,10 @@ func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) 
 		if err != nil {
 			return fmt.Errorf("updating repository: %w", err)
 		}
-		return mustAffect(res, "repository %q", r.UUID)
+		if err := mustAffect(res, "repository %q", r.UUID); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, Change{Kind: ChangeRepository, Repository: r.UUID})
 	})
 }
 
@@ -119,7 +122,10 @@ func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
 		if err != nil {
 			return fmt.Errorf("deleting repository: %w", err)
 		}
-		return mustAffect(res, "repository %q", uuid)
+		if err := mustAffect(res, "repository %q", uuid); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, Change{Kind: ChangeRepositoryDeleted, Repository: uuid})
 	})
 }
 

@@ -73,7 +73,10 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error 
 		if err != nil {
 			return fmt.Errorf("revoking token: %w", err)
 		}
-		return mustAffect(res, "token %q", id)
+		if err := mustAffect(res, "token %q", id); err != nil {
+			return err
+		}
+		return s.notify(ctx, tx, Change{Kind: ChangeToken, Token: id})
 	})
 }
 
