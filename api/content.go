@@ -143,6 +143,9 @@ func (s *Server) contentRoutes() {
 			}
 			start := time.Now()
 			a, err := c.Answer(r.Context(), uuid, *in)
+			if err == nil {
+				s.metrics.answered(a)
+			}
 			return AnswerResponse{Answer: a, DurationUS: time.Since(start).Microseconds()}, err
 		}))
 	s.handle(route{Method: http.MethodPost, Pattern: "/v1/zeroshot",

@@ -25,8 +25,10 @@ type LogToDataset struct {
 	Entities *[]nlu.Span `json:"entities,omitempty"`
 }
 
-// logParse records one classification. It never blocks the request.
+// logParse records one classification in the metrics and the interaction
+// logs. It never blocks the request.
 func (s *Server) logParse(r *http.Request, route, text string, res training.Parsed) {
+	s.metrics.parsed(res)
 	if s.cfg.Logs == nil {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/weni-ai/sabia/repository"
 	"github.com/weni-ai/sabia/training"
@@ -60,6 +61,9 @@ type Config struct {
 	Content Content
 	// Ready reports whether the server can serve traffic (/readyz).
 	Ready func(ctx context.Context) error
+	// Metrics, when set, receives the API's Prometheus series and is served
+	// at /metrics (with whatever else the caller registered on it).
+	Metrics *prometheus.Registry
 }
 
 // Server is the HTTP API.
@@ -68,8 +72,9 @@ type Server struct {
 	repos  *repository.Service
 	engine Engine
 	auth   *authCache
-	routes []route
-	router chi.Router
+	routes  []route
+	router  chi.Router
+	metrics *metrics // nil without Config.Metrics
 }
 
 // New builds the Server and its routes.
@@ -82,6 +87,10 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	}
 	s := &Server{cfg: cfg, repos: repos, engine: engine, auth: newAuthCache(repos, 30*time.Second)}
 	r := chi.NewRouter()
+	if cfg.Metrics != nil {
+		s.metrics = newMetrics(cfg.Metrics)
+		r.Use(s.metrics.instrument)
+	}
 	r.Use(middleware.RequestID, middleware.RealIP, requestLogger(cfg.Logger), recoverer, middleware.Timeout(cfg.RequestTimeout))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errNotFound("no route for "+r.Method+" "+r.URL.Path))
@@ -105,6 +114,9 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.importExportRoutes()
 	s.statusRoutes()
 	s.debugRoutes()
+	if cfg.Metrics != nil {
+		s.metricsRoute(cfg.Metrics)
+	}
 	var doc []byte
 	s.handle(route{Method: http.MethodGet, Pattern: "/openapi.json", Summary: "This OpenAPI 3.1 document", Tag: "meta", Auth: authNone},
 		func(w http.ResponseWriter, _ *http.Request) {

@@ -404,6 +404,10 @@ func (e *Engine) Forget(repoUUID string) {
 	e.mu.Unlock()
 }
 
+// CachedModels returns how many models are loaded in memory and their
+// encoded size in bytes (what Config.CacheBytes bounds).
+func (e *Engine) CachedModels() (int, int64) { return e.models.Len(), e.models.Bytes() }
+
 // ForgetModel drops the cached model of a repository's version and
 // language when it is older than the model id, which another process sharing
 // the store has just saved: the next parse loads the latest.

@@ -169,8 +169,12 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	log.Info("built-in detectors ready", "languages", datasets.DetectorLanguages, "ms", time.Since(start).Milliseconds())
 
 	var engine *training.Engine
+	metrics := newServerMetrics()
 	queue, err := training.NewQueue(ctx, store.DB(), training.QueueConfig{Logger: log, Postgres: cfg.PostgresDSN != "",
-		OnState: func(id string, s training.State, p float64, err error) { engine.OnState(id, s, p, err) }})
+		OnState: func(id string, s training.State, p float64, err error) {
+			metrics.jobState(id, s, err)
+			engine.OnState(id, s, p, err)
+		}})
 	if err != nil {
 		return fmt.Errorf("starting job queue: %w", err)
 	}
@@ -196,10 +200,12 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	if cfg.NoInteractionLogs {
 		sink = nil
 	}
+	stats := func() map[string]int64 {
+		return map[string]int64{"logs_written": logs.Written(), "logs_dropped": logs.Dropped(), "logs_failed": logs.Failed()}
+	}
+	metrics.watch(engine.CachedModels, stats)
 	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors, Logs: sink, Content: contents,
-		Stats: func() map[string]int64 {
-			return map[string]int64{"logs_written": logs.Written(), "logs_dropped": logs.Dropped(), "logs_failed": logs.Failed()}
-		},
+		Stats: stats, Metrics: metrics.reg,
 		Ready: func(ctx context.Context) error { return store.DB().PingContext(ctx) }}, repos, engine)
 	if pg, ok := store.(*postgres.Store); ok {
 		// Other servers on the same database: hear what they change.
