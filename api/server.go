@@ -68,10 +68,10 @@ type Config struct {
 
 // Server is the HTTP API.
 type Server struct {
-	cfg    Config
-	repos  *repository.Service
-	engine Engine
-	auth   *authCache
+	cfg     Config
+	repos   *repository.Service
+	engine  Engine
+	auth    *authCache
 	routes  []route
 	router  chi.Router
 	metrics *metrics // nil without Config.Metrics
