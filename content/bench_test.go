@@ -31,7 +31,8 @@ func syntheticDocs(n int) []DocumentInput {
 
 func benchService(b *testing.B, docs int) *Service {
 	b.Helper()
-	s := NewService(newMemStore(repo), Config{})
+	// As with the embedded store: the Service ranks by its own vectors.
+	s := NewService(inMemoryOnly{newMemStore(repo)}, Config{})
 	for _, d := range syntheticDocs(docs) {
 		if _, err := s.AddDocument(context.Background(), repo, d); err != nil {
 			b.Fatal(err)

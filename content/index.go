@@ -2,6 +2,7 @@ package content
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 )
@@ -29,6 +30,8 @@ type Index struct {
 	// analysed in it, so that its words meet the passages' synonym groups
 	// and chat abbreviations.
 	lang string
+	// byID maps a chunk ID to its passage, for cosines ranked by the store.
+	byID map[int64]int
 }
 
 type passage struct {
@@ -46,7 +49,7 @@ type posting struct {
 
 // newIndex indexes chunks; docs gives their documents (by ID).
 func newIndex(chunks []Chunk, docs map[int64]*Document) *Index {
-	ix := &Index{postings: map[string][]posting{}}
+	ix := &Index{postings: map[string][]posting{}, byID: make(map[int64]int, len(chunks))}
 	var total float64
 	for i, c := range chunks {
 		d := docs[c.DocumentID]
@@ -54,7 +57,9 @@ func newIndex(chunks []Chunk, docs map[int64]*Document) *Index {
 		if d != nil {
 			lang = d.Language
 		}
+		ix.byID[c.ID] = i
 		p := passage{chunk: c, doc: d, words: map[string]bool{}, vector: unit(c.Vector)}
+		p.chunk.Vector = nil // the unit copy is enough
 		tf := map[string]float64{}
 		for _, t := range analyze(lang, c.Text) {
 			w := 1.0
@@ -99,7 +104,8 @@ func newIndex(chunks []Chunk, docs map[int64]*Document) *Index {
 type Hit struct {
 	Chunk    Chunk
 	Document *Document
-	// Lexical is the BM25 score; Vector the cosine of the embeddings.
+	// Lexical is the BM25 score; Vector the cosine of the embeddings when
+	// the passage is among the 50 nearest by embedding (0 otherwise).
 	Lexical float64
 	Vector  float64
 	// Coverage is the share of the query's content words found in the
@@ -110,9 +116,43 @@ type Hit struct {
 	Score float64
 }
 
-// search ranks the passages for a query's terms and vector and returns the
-// best k by fused score.
-func (ix *Index) search(q []term, qvec []float32, k int) []Hit {
+// cosines returns the cosines of the passages nearest to the query vector
+// by the vectors the index holds, as a VectorSearcher would: the best
+// `candidates` (ties by chunk ID), the others 0.
+func (ix *Index) cosines(qvec []float32) []float64 {
+	var scores []ChunkScore
+	if qvec = unit(qvec); len(qvec) > 0 {
+		for _, p := range ix.passages {
+			if len(p.vector) == len(qvec) {
+				scores = append(scores, ChunkScore{ID: p.chunk.ID, Cosine: dot(qvec, p.vector)})
+			}
+		}
+	}
+	slices.SortFunc(scores, func(a, b ChunkScore) int {
+		if c := cmp.Compare(b.Cosine, a.Cosine); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return ix.cosinesOf(scores[:min(len(scores), candidates)])
+}
+
+// cosinesOf spreads cosines the store ranked over the passages (0 for the
+// others, and for chunks the index does not hold).
+func (ix *Index) cosinesOf(scores []ChunkScore) []float64 {
+	vec := make([]float64, len(ix.passages))
+	for _, s := range scores {
+		if i, ok := ix.byID[s.ID]; ok {
+			vec[i] = s.Cosine
+		}
+	}
+	return vec
+}
+
+// search ranks the passages for a query's terms and the passages' cosines
+// with the query vector (vec, one per passage) and returns the best k by
+// fused score.
+func (ix *Index) search(q []term, vec []float64, k int) []Hit {
 	n := len(ix.passages)
 	if n == 0 || k <= 0 {
 		return nil
@@ -131,14 +171,6 @@ func (ix *Index) search(q []term, qvec []float32, k int) []Hit {
 		for _, p := range ps {
 			norm := bm25K1 * (1 - bm25B + bm25B*ix.passages[p.p].length/math.Max(ix.avgLen, 1e-9))
 			lex[p.p] += w * idf * p.tf * (bm25K1 + 1) / (p.tf + norm)
-		}
-	}
-	vec := make([]float64, n)
-	if qvec = unit(qvec); len(qvec) > 0 {
-		for i, p := range ix.passages {
-			if len(p.vector) == len(qvec) {
-				vec[i] = dot(qvec, p.vector)
-			}
 		}
 	}
 	fused := make([]float64, n)
@@ -178,9 +210,13 @@ func (ix *Index) search(q []term, qvec []float32, k int) []Hit {
 	// Each query word weighs its IDF over the passages (by any of its
 	// forms): a word no passage has weighs most, so a question about
 	// something the documents never mention is not covered.
+	// Sums run in token order: map order would make the coverage differ
+	// in its last bits from one call to the next.
+	toks := slices.Sorted(maps.Keys(words))
 	weight := map[int]float64{}
 	var totalW float64
-	for tok, forms := range words {
+	for _, tok := range toks {
+		forms := words[tok]
 		in := map[int]bool{}
 		for f := range forms {
 			for _, p := range ix.postings[f] {
@@ -196,7 +232,8 @@ func (ix *Index) search(q []term, qvec []float32, k int) []Hit {
 	for _, i := range order[:min(k, len(order))] {
 		p := ix.passages[i]
 		found := 0.0
-		for tok, forms := range words {
+		for _, tok := range toks {
+			forms := words[tok]
 			for f := range forms {
 				if p.words[f] {
 					found += weight[tok]

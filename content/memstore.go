@@ -156,3 +156,37 @@ func (m *MemStore) UpdateVectors(_ context.Context, chunks []Chunk) error {
 	}
 	return nil
 }
+
+var _ VectorSearcher = (*MemStore)(nil)
+
+// NearestChunks implements VectorSearcher by comparing v with every vector
+// of the repository.
+func (m *MemStore) NearestChunks(_ context.Context, repo, embedder string, v []float32, k int) ([]ChunkScore, error) {
+	q := unit(v)
+	if len(q) == 0 || k <= 0 {
+		return []ChunkScore{}, nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	own := map[int64]bool{}
+	for _, d := range m.docs {
+		if d.RepositoryUUID == repo {
+			own[d.ID] = true
+		}
+	}
+	out := []ChunkScore{}
+	for _, c := range m.chunks {
+		if own[c.DocumentID] && c.Embedder == embedder && len(c.Vector) == len(q) {
+			if u := unit(c.Vector); u != nil {
+				out = append(out, ChunkScore{ID: c.ID, Cosine: dot(q, u)})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b ChunkScore) int {
+		if c := cmp.Compare(b.Cosine, a.Cosine); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out[:min(k, len(out))], nil
+}

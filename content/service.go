@@ -277,6 +277,11 @@ func (s *Service) index(ctx context.Context, repoUUID string) (*Index, error) {
 			}
 		}
 	}
+	if _, ok := s.store.(VectorSearcher); ok {
+		for i := range chunks {
+			chunks[i].Vector = nil // the store ranks them
+		}
+	}
 	ix = newIndex(chunks, docs)
 	if cacheable {
 		s.mu.Lock()
@@ -306,7 +311,7 @@ type Source struct {
 	Text       string  `json:"text"`
 	Score      float64 `json:"score" doc:"fused rank score: higher is better"`
 	Lexical    float64 `json:"lexical" doc:"BM25 score"`
-	Vector     float64 `json:"vector" doc:"cosine of the embeddings"`
+	Vector     float64 `json:"vector" doc:"cosine of the embeddings when among the 50 passages nearest to the question by embedding, else 0"`
 	Coverage   float64 `json:"coverage" doc:"share of the question's content words in the passage"`
 	Relevant   bool    `json:"relevant"`
 }
@@ -389,7 +394,17 @@ func (s *Service) retrieve(ctx context.Context, repoUUID string, q Query) ([]Hit
 	if lang == "" {
 		lang = ix.lang
 	}
-	return ix.search(analyze(lang, q.Question), qvec, q.TopK), nil
+	var vec []float64
+	if vs, ok := s.store.(VectorSearcher); ok {
+		scores, err := vs.NearestChunks(ctx, repoUUID, s.cfg.Embedder.Name(), qvec, candidates)
+		if err != nil {
+			return nil, fmt.Errorf("ranking passages by embedding: %w", err)
+		}
+		vec = ix.cosinesOf(scores)
+	} else {
+		vec = ix.cosines(qvec)
+	}
+	return ix.search(analyze(lang, q.Question), vec, q.TopK), nil
 }
 
 func (s *Service) relevant(h Hit) bool {

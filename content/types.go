@@ -60,6 +60,23 @@ type Store interface {
 	UpdateVectors(ctx context.Context, chunks []Chunk) error
 }
 
+// VectorSearcher is a Store that ranks a repository's passages by embedding
+// itself (PostgreSQL with pgvector), so that the Service holds no vectors in
+// memory: with a real embedding model they are most of an index's size
+// (6 KiB a passage at 1,536 dimensions), and every server would hold them.
+type VectorSearcher interface {
+	// NearestChunks returns up to k chunks of the repository's documents
+	// whose vectors were made by embedder and have len(v) dimensions, by
+	// cosine with v, closest first (ties by chunk ID).
+	NearestChunks(ctx context.Context, repoUUID, embedder string, v []float32, k int) ([]ChunkScore, error)
+}
+
+// ChunkScore is a chunk's cosine with a query vector.
+type ChunkScore struct {
+	ID     int64
+	Cosine float64
+}
+
 // Embedder turns texts into vectors whose cosine says how close in meaning
 // two texts are. Passages and queries are embedded by separate calls
 // because some models want them marked differently.

@@ -76,7 +76,10 @@ func contentEval(ctx context.Context, cfg serveConfig, dir string, out io.Writer
 		return err
 	}
 	store := content.NewMemStore()
-	svc, err := newContentService(cfg, store)
+	// Served as the embedded store is: the Service ranks by the vectors it
+	// holds (content.MemStore would rank them itself, as PostgreSQL does;
+	// both retrieve the same passages, see content's tests).
+	svc, err := newContentService(cfg, struct{ content.Store }{store})
 	if err != nil {
 		return err
 	}

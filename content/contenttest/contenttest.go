@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) (store content.Store, createRepos
 		{"UpdateVectors", testUpdateVectors},
 		{"Unicode", testUnicode},
 		{"ConcurrentCreates", testConcurrentCreates},
+		{"NearestChunks", testNearestChunks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -522,4 +523,65 @@ func testConcurrentCreates(t *testing.T, s content.Store, createRepository func(
 	noErr(t, err)
 	equal(t, "total", total, n)
 	equal(t, "chunks", len(listChunks(t, s, "r1")), n)
+}
+
+// testNearestChunks runs on stores that are VectorSearchers: the chunks of
+// the repository made by the embedder with the query's dimensions, by cosine
+// (ties by ID), never a zero vector nor another repository's.
+func testNearestChunks(t *testing.T, s content.Store, createRepository func(string)) {
+	vs, ok := s.(content.VectorSearcher)
+	if !ok {
+		t.Skip("not a VectorSearcher")
+	}
+	ctx := t.Context()
+	createRepository("r1")
+	createRepository("r2")
+	text := "abcdefgh"
+	c := func(ordinal int, embedder string, vec ...float32) content.Chunk {
+		ch := chunk(text, ordinal, ordinal, ordinal+1, vec...)
+		if embedder != "" {
+			ch.Embedder = embedder
+		}
+		return ch
+	}
+	mine := []content.Chunk{
+		c(0, "", 1, 0, 0),      // cosine 1
+		c(1, "", 0.9, 0.1, 0),  // 0.9939
+		c(2, "", 0, 3, 0),      // 0
+		c(3, "", -1, 0, 0),     // -1
+		c(4, "other", 1, 0, 0), // another embedder
+		c(5, "", 1, 0),         // other dimensions
+		c(6, "", 0, 0, 0),      // zero
+		c(7, ""),               // none
+	}
+	create(t, s, doc("r1", "a", text, 0), mine...)
+	twin := []content.Chunk{c(0, "", 1, 0, 0)}
+	create(t, s, doc("r1", "b", text, 1), twin...) // ties with mine[0]
+	create(t, s, doc("r2", "o", text, 0), c(0, "", 1, 0, 0))
+
+	got, err := vs.NearestChunks(ctx, "r1", "test-embedder", []float32{2, 0, 0}, 3)
+	noErr(t, err)
+	want := []content.ChunkScore{{ID: mine[0].ID, Cosine: 1}, {ID: twin[0].ID, Cosine: 1}, {ID: mine[1].ID, Cosine: 0.9 / math.Sqrt(0.82)}}
+	sameScores(t, "k=3", got, want)
+	got, err = vs.NearestChunks(ctx, "r1", "test-embedder", []float32{2, 0, 0}, 100)
+	noErr(t, err)
+	want = append(want, content.ChunkScore{ID: mine[2].ID, Cosine: 0}, content.ChunkScore{ID: mine[3].ID, Cosine: -1})
+	sameScores(t, "k=100", got, want)
+	got, err = vs.NearestChunks(ctx, "r1", "test-embedder", []float32{0, 0, 0}, 10)
+	noErr(t, err)
+	sameScores(t, "zero query", got, nil)
+	got, err = vs.NearestChunks(ctx, "r3", "test-embedder", []float32{1, 0, 0}, 10)
+	noErr(t, err)
+	sameScores(t, "unknown repository", got, nil)
+}
+
+func sameScores(t *testing.T, what string, got, want []content.ChunkScore) {
+	t.Helper()
+	ok := len(got) == len(want)
+	for i := 0; ok && i < len(got); i++ {
+		ok = got[i].ID == want[i].ID && math.Abs(got[i].Cosine-want[i].Cosine) < 1e-5
+	}
+	if !ok {
+		t.Errorf("%s: NearestChunks = %+v, want %+v", what, got, want)
+	}
 }

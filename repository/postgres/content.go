@@ -173,3 +173,39 @@ func vectorParam(v []float32) any {
 	}
 	return pgvector.NewVector(v)
 }
+
+var _ content.VectorSearcher = (*Store)(nil)
+
+// sqlNearestChunks ranks a repository's chunks by pgvector's cosine distance
+// (<=>), exactly (no approximate index: the repository's chunks are found by
+// its documents' index, and each server is spared holding the vectors).
+// Zero vectors, whose cosine is undefined, are left out.
+const sqlNearestChunks = `SELECT c.id, 1 - (c.vector <=> $3) AS cosine
+FROM content_chunks c JOIN content_documents d ON d.id = c.document_id
+WHERE d.repository_uuid = $1 AND c.embedder = $2 AND vector_dims(c.vector) = $4 AND vector_norm(c.vector) > 0
+ORDER BY c.vector <=> $3, c.id
+LIMIT $5`
+
+// NearestChunks implements content.VectorSearcher.
+func (s *Store) NearestChunks(ctx context.Context, repoUUID, embedder string, v []float32, k int) ([]content.ChunkScore, error) {
+	zero := true
+	for _, x := range v {
+		zero = zero && x == 0
+	}
+	if zero || k <= 0 {
+		return []content.ChunkScore{}, nil
+	}
+	rows, err := s.db.QueryContext(ctx, sqlNearestChunks, repoUUID, embedder, pgvector.NewVector(v), len(v), k)
+	if err != nil {
+		return nil, fmt.Errorf("ranking chunks of %s: %w", repoUUID, err)
+	}
+	out, _, err := scanAll(rows, func(row rowScanner) (content.ChunkScore, error) {
+		var c content.ChunkScore
+		err := row.Scan(&c.ID, &c.Cosine)
+		return c, err
+	}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("ranking chunks of %s: %w", repoUUID, err)
+	}
+	return out, nil
+}
