@@ -177,13 +177,16 @@ func vectorParam(v []float32) any {
 var _ content.VectorSearcher = (*Store)(nil)
 
 // sqlNearestChunks ranks a repository's chunks by pgvector's cosine distance
-// (<=>), exactly (no approximate index: the repository's chunks are found by
-// its documents' index, and each server is spared holding the vectors).
-// Zero vectors, whose cosine is undefined, are left out.
-const sqlNearestChunks = `SELECT c.id, 1 - (c.vector <=> $3) AS cosine
-FROM content_chunks c JOIN content_documents d ON d.id = c.document_id
-WHERE d.repository_uuid = $1 AND c.embedder = $2 AND vector_dims(c.vector) = $4 AND vector_norm(c.vector) > 0
-ORDER BY c.vector <=> $3, c.id
+// (<=>), exactly (no approximate index: the repository's chunks are found
+// through its documents, and each server is spared holding the vectors).
+// The distance is computed once per chunk; zero vectors, whose distance is
+// NaN, are left out.
+const sqlNearestChunks = `SELECT id, 1 - dist FROM (
+    SELECT c.id, c.vector <=> $3 AS dist
+    FROM content_documents d JOIN content_chunks c ON c.document_id = d.id
+    WHERE d.repository_uuid = $1 AND c.embedder = $2 AND c.dims = $4) ranked
+WHERE dist <> 'NaN'
+ORDER BY dist, id
 LIMIT $5`
 
 // NearestChunks implements content.VectorSearcher.

@@ -23,7 +23,7 @@ import (
 )
 
 // latestSchema is the number of the last migration.
-const latestSchema = 4
+const latestSchema = 5
 
 // The tests run against a real server, named by SABIA_TEST_POSTGRES_DSN
 // through a role that may create databases (and the vector extension).
@@ -37,7 +37,7 @@ const (
 // adminDSN returns the DSN of the test server. Without one the test is
 // skipped, or fails when SABIA_REQUIRE_POSTGRES=1 (as in CI, so that a
 // missing server cannot pass for a green run).
-func adminDSN(t *testing.T) string {
+func adminDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(envDSN)
 	if dsn != "" {
@@ -61,7 +61,7 @@ var admin struct {
 	err  error
 }
 
-func adminDB(t *testing.T) *sql.DB {
+func adminDB(t testing.TB) *sql.DB {
 	t.Helper()
 	dsn := adminDSN(t)
 	admin.once.Do(func() {
@@ -78,7 +78,7 @@ func adminDB(t *testing.T) *sql.DB {
 
 // withDatabase returns dsn naming database name instead of its own; dsn is
 // a URL or a key=value string.
-func withDatabase(t *testing.T, dsn, name string) string {
+func withDatabase(t testing.TB, dsn, name string) string {
 	t.Helper()
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
@@ -93,7 +93,7 @@ func withDatabase(t *testing.T, dsn, name string) string {
 
 // newDatabase creates an empty database, dropped when t ends, and returns
 // its DSN.
-func newDatabase(t *testing.T) string {
+func newDatabase(t testing.TB) string {
 	t.Helper()
 	dsn, err := createDatabase(t, "")
 	if err != nil {
@@ -104,7 +104,7 @@ func newDatabase(t *testing.T) string {
 
 // createDatabase creates an empty database with options appended to CREATE
 // DATABASE, arranges for t to drop it at the end, and returns its DSN.
-func createDatabase(t *testing.T, options string) (string, error) {
+func createDatabase(t testing.TB, options string) (string, error) {
 	t.Helper()
 	db := adminDB(t)
 	b := make([]byte, 8)
@@ -126,7 +126,7 @@ func createDatabase(t *testing.T, options string) (string, error) {
 
 // open opens a store on dsn, closed when t ends (before its database is
 // dropped: cleanups run last first).
-func open(t *testing.T, dsn string) *postgres.Store {
+func open(t testing.TB, dsn string) *postgres.Store {
 	t.Helper()
 	s, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
@@ -137,7 +137,7 @@ func open(t *testing.T, dsn string) *postgres.Store {
 }
 
 // newStore returns a store on a fresh database.
-func newStore(t *testing.T) *postgres.Store {
+func newStore(t testing.TB) *postgres.Store {
 	t.Helper()
 	return open(t, newDatabase(t))
 }
@@ -160,7 +160,7 @@ func TestConformanceOneConnection(t *testing.T) {
 
 // createRepository returns a function that creates a repository with its
 // default version in s, failing t if it cannot.
-func createRepository(t *testing.T, s *postgres.Store) func(uuid string) {
+func createRepository(t testing.TB, s *postgres.Store) func(uuid string) {
 	return func(uuid string) {
 		t.Helper()
 		now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
