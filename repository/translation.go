@@ -68,7 +68,7 @@ func CheckTranslation(o, t Example) *sabia.Error {
 		return sabia.Errorf(sabia.EINVALID, "a translation has its original's intent %q, not %q: change the original", o.Intent, t.Intent)
 	}
 	if msg := labelMismatch(o.Entities, t.Entities); msg != "" {
-		return sabia.Errorf(sabia.EINVALID, "the translation's entities must be the original's (example %d): %s", o.ID, msg)
+		return sabia.Errorf(sabia.EINVALID, "a translation has its original's entities: %s", msg)
 	}
 	return nil
 }
