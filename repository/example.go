@@ -87,8 +87,9 @@ type ExampleUpdate struct {
 // "suscripcion" matches "suscripción"). TranslatedFrom keeps the
 // translations of that example. Untranslated keeps the originals (not
 // translations) of another language that have no translation into it yet:
-// what is left to translate into Untranslated. Test sentences, never
-// translations, ignore both. Results are ordered by ID. Limit 0 means no limit in the
+// what is left to translate into Untranslated. Test sentences are never
+// translations: for them TranslatedFrom matches none and Untranslated is
+// ignored. Results are ordered by ID. Limit 0 means no limit in the
 // Store; the Service applies DefaultPageSize.
 type ExampleFilter struct {
 	RepositoryUUID string `json:"repository_uuid"`

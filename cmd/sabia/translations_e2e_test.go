@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // spanOf returns the span of the first occurrence of sub in text, in runes.
@@ -72,29 +71,6 @@ func (s *server) get(t *testing.T, path string) []byte {
 		t.Fatalf("GET %s: %d %v", path, resp.StatusCode, err)
 	}
 	return body
-}
-
-// trainLanguage trains one language and waits for its job.
-func (s *server) trainLanguage(uuid, lang string) jobResp {
-	s.t.Helper()
-	var tr struct {
-		Jobs []jobResp `json:"jobs"`
-	}
-	if st := s.json("POST", "/v1/repositories/"+uuid+"/train", adminSecret, map[string]any{"language": lang}, &tr); st != http.StatusAccepted || len(tr.Jobs) != 1 {
-		s.t.Fatalf("train %s: status %d, jobs %+v", lang, st, tr.Jobs)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		var j jobResp
-		s.json("GET", "/v1/jobs/"+tr.Jobs[0].ID, adminSecret, nil, &j)
-		if j.Status == "succeeded" || j.Status == "failed" {
-			return j
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("job still %s after 60 s", j.Status)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // TestTranslations translates a pt_br bot into Spanish over HTTP, checks
@@ -189,7 +165,7 @@ func TestTranslations(t *testing.T) {
 	}
 
 	// Spanish trains on the translations and understands Spanish.
-	if j := s.trainLanguage(repo.UUID, "es"); j.Status != "succeeded" {
+	if j := s.trainWith(repo.UUID, map[string]any{"language": "es"}); j.Status != "succeeded" {
 		t.Fatalf("training es: %+v", j)
 	}
 	var flowTok struct {
