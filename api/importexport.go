@@ -20,7 +20,7 @@ const MaxImportBytes = 32 << 20
 func (s *Server) importExportRoutes() {
 	const base = "/v1/repositories/{uuid}"
 	s.handle(route{Method: http.MethodPost, Pattern: base + "/import",
-		Summary: "Import examples from a file in the body (query: format jsonl, rasa, csv or bothub; language; version): all or none; texts already there or repeated are skipped and counted",
+		Summary: "Import examples from a file in the body (query: format jsonl, rasa, csv or bothub; language; version): all or none; texts already there or repeated are skipped and counted; a Bothub file's translations become translations of their examples",
 		Tag:     "examples", Auth: authAny, Response: repository.ImportResult{}},
 		func(w http.ResponseWriter, r *http.Request) {
 			res, err := s.importFile(r)
@@ -31,7 +31,7 @@ func (s *Server) importExportRoutes() {
 			writeJSON(w, http.StatusOK, res)
 		})
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/export",
-		Summary: "Export a version's examples of one language as a file (query: format jsonl, rasa, csv or bothub; language, default the main one; version)",
+		Summary: "Export a version's examples of one language as a file (query: format jsonl, rasa, csv or bothub; language, default the main one; version); bothub nests each example's translations",
 		Tag:     "examples", Auth: authAny},
 		func(w http.ResponseWriter, r *http.Request) {
 			uuid, v, lang, err := scopedVersion(r, repository.RoleUser)
@@ -61,11 +61,19 @@ func (s *Server) importFile(r *http.Request) (repository.ImportResult, error) {
 		}
 		return repository.ImportResult{}, sabia.Errorf(sabia.EINVALID, "could not read the file")
 	}
-	exs, err := datasets.Decode(format, bytes.NewReader(body))
+	exs, trs, err := datasets.DecodeTranslated(format, bytes.NewReader(body))
 	if err != nil {
 		return repository.ImportResult{}, err
 	}
-	return s.repos.ImportExamples(r.Context(), uuid, v, lang, exs)
+	var in [][]repository.TranslationInput
+	for _, ts := range trs {
+		list := make([]repository.TranslationInput, len(ts))
+		for j, t := range ts {
+			list[j] = repository.TranslationInput{Language: t.Language, Text: t.Text, Entities: t.Entities}
+		}
+		in = append(in, list)
+	}
+	return s.repos.ImportExamples(r.Context(), uuid, v, lang, exs, in)
 }
 
 func (s *Server) exportFile(w http.ResponseWriter, r *http.Request, uuid string, version int64, lang string) error {
@@ -84,12 +92,18 @@ func (s *Server) exportFile(w http.ResponseWriter, r *http.Request, uuid string,
 	if lang == "" {
 		lang = repo.Language
 	}
-	exs, err := s.repos.ExportExamples(r.Context(), uuid, version, lang)
+	exs, trs, err := s.repos.ExportExamples(r.Context(), uuid, version, lang)
 	if err != nil {
 		return err
 	}
+	out := make([][]datasets.Translation, len(trs))
+	for i, ts := range trs {
+		for _, t := range ts {
+			out[i] = append(out[i], datasets.Translation{Language: t.Language, Text: t.Text, Entities: t.Entities})
+		}
+	}
 	var buf bytes.Buffer
-	if err := datasets.Encode(format, &buf, lang, exs); err != nil {
+	if err := datasets.EncodeTranslated(format, &buf, lang, exs, out); err != nil {
 		return fmt.Errorf("exporting %s: %w", uuid, err)
 	}
 	w.Header().Set("Content-Type", datasets.ContentType(format))

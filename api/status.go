@@ -79,6 +79,15 @@ func (s *Server) languageStatus(r *http.Request) (LanguageStatus, error) {
 			*dst = &acc
 		}
 	}
-	st := datasets.Status(datasets.StatusInput{Language: lang, Examples: examples, TestSentences: tests, Changed: changed, Trained: trained})
+	tr, err := s.repos.TranslationStatus(r.Context(), uuid, ver.ID, lang)
+	if err != nil {
+		return LanguageStatus{}, err
+	}
+	mismatched := make([]string, len(tr.Mismatched))
+	for i, e := range tr.Mismatched {
+		mismatched[i] = e.Text
+	}
+	st := datasets.Status(datasets.StatusInput{Language: lang, Examples: examples, TestSentences: tests, Changed: changed, Trained: trained,
+		MismatchedTranslations: mismatched, Untranslated: tr.Untranslated})
 	return LanguageStatus{Language: lang, StatusReport: st, Trained: trained, Changed: changed, Quality: datasets.Quality(q)}, nil
 }

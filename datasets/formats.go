@@ -32,6 +32,23 @@ var Formats = []string{"jsonl", "rasa", "csv", "bothub"}
 // line or example for malformed input, ETOOLARGE for more than 100,000
 // examples or a text over 1 MiB. Errors of r are wrapped.
 func Decode(format string, r io.Reader) ([]nlu.Example, error) {
+	exs, _, err := DecodeTranslated(format, r)
+	return exs, err
+}
+
+// DecodeTranslated is Decode that also returns the translations of each
+// example, index for index, for the formats that hold them ("bothub", see
+// ReadBothubTranslated); nil for the others.
+func DecodeTranslated(format string, r io.Reader) ([]nlu.Example, [][]Translation, error) {
+	if format == "bothub" {
+		exs, trs, _, err := ReadBothubTranslated(r)
+		return exs, trs, err
+	}
+	exs, err := decode(format, r)
+	return exs, nil, err
+}
+
+func decode(format string, r io.Reader) ([]nlu.Example, error) {
 	switch format {
 	case "jsonl":
 		exs, err := ReadJSONL(r)
@@ -62,6 +79,14 @@ func Decode(format string, r io.Reader) ([]nlu.Example, error) {
 // writing anything, for an example the format cannot hold). Errors of w are
 // wrapped.
 func Encode(format string, w io.Writer, language string, examples []nlu.Example) error {
+	return EncodeTranslated(format, w, language, examples, nil)
+}
+
+// EncodeTranslated is Encode that also writes the translations of each
+// example (translations[i] are those of examples[i]) in the formats that
+// hold them ("bothub", see WriteBothubTranslated); the others ignore them,
+// since a translation is exported as an example of its own language.
+func EncodeTranslated(format string, w io.Writer, language string, examples []nlu.Example, translations [][]Translation) error {
 	switch format {
 	case "jsonl":
 		return WriteJSONL(w, examples)
@@ -70,7 +95,7 @@ func Encode(format string, w io.Writer, language string, examples []nlu.Example)
 	case "csv":
 		return WriteCSV(w, examples)
 	case "bothub":
-		return WriteBothubJSON(w, language, examples)
+		return WriteBothubTranslated(w, language, examples, translations)
 	}
 	return unknownFormat(format)
 }

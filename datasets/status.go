@@ -79,6 +79,7 @@ const (
 	CodeNoTestSentences      = "no_test_sentences"
 	CodeTestUnknownIntent    = "test_unknown_intent"
 	CodeIntentWithoutTest    = "intent_without_test"
+	CodeTranslationMismatch  = "translation_entities_mismatch"
 )
 
 // StatusInput is what Status looks at: one language of a version.
@@ -93,6 +94,13 @@ type StatusInput struct {
 	Changed bool `json:"changed"`
 	// Trained is true when a model exists.
 	Trained bool `json:"trained"`
+	// MismatchedTranslations are the texts of the examples that translate
+	// an example whose entity labels (entity and group) have changed since,
+	// so that they no longer match.
+	MismatchedTranslations []string `json:"mismatched_translations"`
+	// Untranslated counts the examples of other languages with no
+	// translation into this one yet; it is reported in Counts.
+	Untranslated int `json:"untranslated"`
 }
 
 // StatusReport says whether the data can be trained and what would make it
@@ -119,7 +127,7 @@ type Issue struct {
 // Counts sums up the data. Examples without an intent count in Examples
 // only. ExamplesPerEntity counts the examples annotated with the entity at
 // least once; TestSentencesPerIntent the test sentences expecting each
-// intent ("" for out-of-scope ones).
+// intent ("" for out-of-scope ones). Untranslated is StatusInput's.
 type Counts struct {
 	Examples               int            `json:"examples"`
 	Intents                int            `json:"intents"`
@@ -128,6 +136,7 @@ type Counts struct {
 	ExamplesPerIntent      map[string]int `json:"examples_per_intent"`
 	ExamplesPerEntity      map[string]int `json:"examples_per_entity"`
 	TestSentencesPerIntent map[string]int `json:"test_sentences_per_intent"`
+	Untranslated           int            `json:"untranslated"`
 }
 
 // Status checks examples and test sentences before training. It does no I/O
@@ -179,6 +188,9 @@ type Counts struct {
 //     has (an empty intent is an out-of-scope test and is fine).
 //   - intent_without_test: intents no test sentence expects, when there are
 //     test sentences.
+//   - translation_entities_mismatch: one issue listing the
+//     MismatchedTranslations (at most 10 texts), whose entities must be
+//     annotated again as their originals' now are.
 //
 // Issues of one code are sorted by the intents and entities they name.
 func Status(in StatusInput) StatusReport {
@@ -206,6 +218,14 @@ func Status(in StatusInput) StatusReport {
 	warn(a.singleWords()...)
 	warn(a.opaqueIntentNames()...)
 	warn(testIssues(a, in.TestSentences)...)
+	if n := len(in.MismatchedTranslations); n > 0 {
+		msg := "1 translation no longer has the entities of its original: annotate it again."
+		if n > 1 {
+			msg = fmt.Sprintf("%d translations no longer have the entities of their originals: annotate them again.", n)
+		}
+		warn(Issue{Code: CodeTranslationMismatch, Message: msg, Examples: capTexts(in.MismatchedTranslations)})
+	}
+	rep.Counts.Untranslated = in.Untranslated
 
 	rep.Ready = len(rep.Requirements) == 0
 	return rep

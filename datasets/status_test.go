@@ -660,3 +660,41 @@ func TestStatusOpaqueIntentNames(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusTranslations(t *testing.T) {
+	exs := []nlu.Example{
+		{Text: "quiero la segunda vía de mi factura", Intent: "segunda_via"},
+		{Text: "necesito mi factura", Intent: "segunda_via"},
+		{Text: "cancela mi plan", Intent: "cancelar"},
+		{Text: "quiero cancelar el plan", Intent: "cancelar"},
+	}
+	cases := []struct {
+		name         string
+		mismatched   []string
+		untranslated int
+		want         *Issue
+	}{
+		{"none", nil, 0, nil},
+		{"one", []string{"necesito mi factura"}, 3, &Issue{Code: CodeTranslationMismatch,
+			Message: "1 translation no longer has the entities of its original: annotate it again.", Examples: []string{"necesito mi factura"}}},
+		{"two", []string{"cancela mi plan", "necesito mi factura"}, 0, &Issue{Code: CodeTranslationMismatch,
+			Message: "2 translations no longer have the entities of their originals: annotate them again.", Examples: []string{"cancela mi plan", "necesito mi factura"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep := Status(StatusInput{Language: "es", Examples: exs, MismatchedTranslations: c.mismatched, Untranslated: c.untranslated})
+			var got *Issue
+			for _, w := range rep.Warnings {
+				if w.Code == CodeTranslationMismatch {
+					got = &w
+				}
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("warning = %+v, want %+v", got, c.want)
+			}
+			if rep.Counts.Untranslated != c.untranslated {
+				t.Errorf("untranslated = %d, want %d", rep.Counts.Untranslated, c.untranslated)
+			}
+		})
+	}
+}

@@ -39,6 +39,14 @@ const OutOfScopeIntent = "out_of_scope"
 // Example is one training sentence of a version, in one language, labelled
 // with an intent and with entity spans (rune offsets into Text, sorted by
 // Start, never overlapping). Text is unique within its version and language.
+//
+// TranslatedFrom is 0 for an original; otherwise the example is a
+// translation of the example TranslatedFrom: an ordinary example of another
+// language of the same version (it trains, lists and exports like any
+// other) whose intent is always its original's and whose entity labels
+// (entity and group, counted) match its original's when written. An
+// example has at most one translation per language, and a translation is
+// never translated itself. Test sentences are never translations (0).
 type Example struct {
 	ID             int64      `json:"id"`
 	RepositoryUUID string     `json:"repository_uuid"`
@@ -47,6 +55,7 @@ type Example struct {
 	Language       string     `json:"language"`
 	Intent         string     `json:"intent"`
 	Entities       []nlu.Span `json:"entities"`
+	TranslatedFrom int64      `json:"translated_from"`
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
 }
@@ -75,8 +84,13 @@ type ExampleUpdate struct {
 // ExampleFilter selects examples; zero fields do not filter. Entity keeps
 // examples with at least one span of that entity. Query keeps examples whose
 // text contains it, ignoring case and accents ("VIA" matches "2ª via",
-// "suscripcion" matches "suscripción"). Results are ordered by ID. Limit 0
-// means no limit in the Store; the Service applies DefaultPageSize.
+// "suscripcion" matches "suscripción"). TranslatedFrom keeps the
+// translations of that example. Untranslated keeps the originals (not
+// translations) of another language that have no translation into it yet:
+// what is left to translate into Untranslated. Test sentences are never
+// translations: for them TranslatedFrom matches none and Untranslated is
+// ignored. Results are ordered by ID. Limit 0 means no limit in the
+// Store; the Service applies DefaultPageSize.
 type ExampleFilter struct {
 	RepositoryUUID string `json:"repository_uuid"`
 	VersionID      int64  `json:"version_id"`
@@ -84,6 +98,8 @@ type ExampleFilter struct {
 	Intent         string `json:"intent"`
 	Entity         string `json:"entity"`
 	Query          string `json:"query"`
+	TranslatedFrom int64  `json:"translated_from"`
+	Untranslated   string `json:"untranslated"`
 	Offset         int    `json:"offset"`
 	Limit          int    `json:"limit"`
 }

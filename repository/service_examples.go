@@ -108,8 +108,8 @@ func (s *Service) FindExample(ctx context.Context, repoUUID string, id int64) (E
 }
 
 // ListExamples returns a page of a version's examples (VersionID 0 = the
-// default version) and the total that match. Language, when set, is parsed
-// with nlu.ParseLanguage. Limit 0 means DefaultPageSize; larger than
+// default version) and the total that match. Language and Untranslated,
+// when set, are parsed with nlu.ParseLanguage. Limit 0 means DefaultPageSize; larger than
 // MaxPageSize means MaxPageSize. Returns ENOTFOUND (repository or version)
 // or EINVALID (unknown language).
 func (s *Service) ListExamples(ctx context.Context, repoUUID string, f ExampleFilter) ([]Example, int, error) {
@@ -134,6 +134,13 @@ func (s *Service) scopeFilter(ctx context.Context, repoUUID string, f *ExampleFi
 		}
 		f.Language = l
 	}
+	if f.Untranslated != "" {
+		l, verr := parseLanguage(f.Untranslated)
+		if verr != nil {
+			return verr
+		}
+		f.Untranslated = l
+	}
 	f.RepositoryUUID, f.VersionID = repoUUID, v.ID
 	f.Intent, f.Entity = strings.TrimSpace(f.Intent), strings.TrimSpace(f.Entity)
 	f.Offset, f.Limit = page(f.Offset, f.Limit)
@@ -141,15 +148,26 @@ func (s *Service) scopeFilter(ctx context.Context, repoUUID string, f *ExampleFi
 }
 
 // UpdateExample changes the fields set in u, validated as in AddExamples
-// (messages without the "example N: " prefix). Returns ENOTFOUND, EINVALID,
-// ETOOLARGE, or ECONFLICT when another example of the version and language
-// has the new text.
+// (messages without the "example N: " prefix). A translation keeps its
+// original's intent (EINVALID: change the original's, which its
+// translations follow) and entity labels (EINVALID naming the missing and
+// extra ones), and stays in another language than its original's. An
+// original may not move into the language of one of its translations; its
+// entity changes do not reach them (TranslationStatus reports the
+// mismatch). Returns ENOTFOUND, EINVALID, ETOOLARGE, or ECONFLICT when
+// another example of the version and language has the new text, or a
+// translation moves into a language its original already has a translation
+// into.
 func (s *Service) UpdateExample(ctx context.Context, repoUUID string, id int64, u ExampleUpdate) (Example, error) {
 	e, err := s.FindExample(ctx, repoUUID, id)
 	if err != nil {
 		return Example{}, err
 	}
+	old := e
 	if err := s.cleanUpdate(ctx, &e, u); err != nil {
+		return Example{}, err
+	}
+	if err := s.checkTranslationUpdate(ctx, old, e); err != nil {
 		return Example{}, err
 	}
 	if err := s.store.UpdateExample(ctx, &e); err != nil {
@@ -187,7 +205,8 @@ func (s *Service) cleanUpdate(ctx context.Context, e *Example, u ExampleUpdate) 
 	return nil
 }
 
-// DeleteExample deletes an example of the repository. Returns ENOTFOUND.
+// DeleteExample deletes an example of the repository with its translations.
+// Returns ENOTFOUND.
 func (s *Service) DeleteExample(ctx context.Context, repoUUID string, id int64) error {
 	if _, err := s.FindExample(ctx, repoUUID, id); err != nil {
 		return err

@@ -20,7 +20,7 @@ func TestImportExport(t *testing.T) {
 		{Text: "quero a 2ª via do boleto", Intent: "segunda_via"}, // repeated in the file
 		{Text: "qual a previsão do tempo?", Intent: ""},           // out of scope
 	}
-	res, err := e.svc.ImportExamples(ctx, r.UUID, 0, "", file)
+	res, err := e.svc.ImportExamples(ctx, r.UUID, 0, "", file, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,11 +28,11 @@ func TestImportExport(t *testing.T) {
 		t.Fatalf("first import: %+v", res)
 	}
 	// The same file again: everything is already there.
-	res, err = e.svc.ImportExamples(ctx, r.UUID, 0, "pt-BR", file)
+	res, err = e.svc.ImportExamples(ctx, r.UUID, 0, "pt-BR", file, nil)
 	if err != nil || res.Imported != 0 || res.SkippedExisting != 3 || res.SkippedRepeated != 1 {
 		t.Fatalf("second import: %+v %v", res, err)
 	}
-	got, err := e.svc.ExportExamples(ctx, r.UUID, 0, "pt_br")
+	got, _, err := e.svc.ExportExamples(ctx, r.UUID, 0, "pt_br")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestImportExport(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("export:\n got %+v\nwant %+v", got, want)
 	}
-	if es, err := e.svc.ExportExamples(ctx, r.UUID, 0, "es"); err != nil || len(es) != 0 {
+	if es, _, err := e.svc.ExportExamples(ctx, r.UUID, 0, "es"); err != nil || len(es) != 0 {
 		t.Errorf("es export: %v %v", es, err)
 	}
 }
@@ -65,11 +65,11 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		{Text: "tchau", Intent: "despedida"},
 		{Text: "me passa o boleto", Intent: "boleto", Entities: []nlu.Span{{Start: 12, End: 40, Entity: "doc"}}},
 	}
-	_, err := e.svc.ImportExamples(ctx, r.UUID, 0, "pt_br", file)
+	_, err := e.svc.ImportExamples(ctx, r.UUID, 0, "pt_br", file, nil)
 	if sabia.ErrorCode(err) != sabia.EINVALID || !strings.HasPrefix(sabia.ErrorMessage(err), "example 3:") {
 		t.Fatalf("bad span: %v (the message must name the example's place in the file)", err)
 	}
-	if got, _ := e.svc.ExportExamples(ctx, r.UUID, 0, ""); len(got) != 0 {
+	if got, _, _ := e.svc.ExportExamples(ctx, r.UUID, 0, ""); len(got) != 0 {
 		t.Errorf("a failed import stored %d examples", len(got))
 	}
 	for _, c := range []struct {
@@ -81,14 +81,14 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		{"en", file[:1], sabia.EINVALID}, // not a language of the repository
 		{"pt_br", make([]nlu.Example, repository.MaxImport+1), sabia.ETOOLARGE},
 	} {
-		if _, err := e.svc.ImportExamples(ctx, r.UUID, 0, c.lang, c.exs); sabia.ErrorCode(err) != c.code {
+		if _, err := e.svc.ImportExamples(ctx, r.UUID, 0, c.lang, c.exs, nil); sabia.ErrorCode(err) != c.code {
 			t.Errorf("%s: %v, want %s", c.lang, err, c.code)
 		}
 	}
-	if _, err := e.svc.ImportExamples(ctx, "no-such-repo", 0, "", file[:1]); sabia.ErrorCode(err) != sabia.ENOTFOUND {
+	if _, err := e.svc.ImportExamples(ctx, "no-such-repo", 0, "", file[:1], nil); sabia.ErrorCode(err) != sabia.ENOTFOUND {
 		t.Errorf("unknown repository: %v", err)
 	}
-	if _, err := e.svc.ImportExamples(ctx, r.UUID, 999, "", file[:1]); sabia.ErrorCode(err) != sabia.ENOTFOUND {
+	if _, err := e.svc.ImportExamples(ctx, r.UUID, 999, "", file[:1], nil); sabia.ErrorCode(err) != sabia.ENOTFOUND {
 		t.Errorf("unknown version: %v", err)
 	}
 }

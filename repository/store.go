@@ -16,6 +16,16 @@ import (
 // delete, intent and entity rename or delete — bumps that pair's dataset
 // revision once, in the same transaction. Test sentences do not: they never
 // train a model.
+//
+// Translations (Example.TranslatedFrom) are examples like the others, with
+// the integrity rules of repository.CheckTranslation, which the Store
+// enforces whenever it writes one: the original exists and is not itself a
+// translation, the translation is in the same version, in another
+// language, with the same intent and the same entity labels; an example
+// has at most one translation per language. Changes to an original reach
+// its translations in the same transaction, bumping their languages too:
+// deleting it deletes them, changing its intent changes theirs. Changing
+// its entities does not touch them (they may then mismatch).
 type Store interface {
 	// CreateRepository inserts r and its default version v in one
 	// transaction and sets v.ID. r.UUID, v.RepositoryUUID and the times are
@@ -44,11 +54,16 @@ type Store interface {
 	ListVersions(ctx context.Context, repoUUID string) ([]Version, error)
 
 	// CreateExamples inserts all examples or none, sets their IDs and bumps
-	// the revision of every (version, language) touched. Returns ECONFLICT if
-	// a text already exists in its version and language, or repeats an
-	// earlier item, with a message "example I: …" naming its index I in
-	// examples (from 0) and its text. Returns ENOTFOUND if a version does not
-	// exist.
+	// the revision of every (version, language) touched. An example with
+	// TranslatedFrom > 0 is a translation of that example; TranslatedFrom
+	// -J-1 makes it a translation of examples[J], which must come before it,
+	// and is set to that example's ID. Errors name an item by its index I
+	// in examples (from 0) with a message "example I: …". Returns ECONFLICT
+	// if a text already exists in its version and language, or repeats an
+	// earlier item (naming the text), or if the original already has a
+	// translation into the language. Returns ENOTFOUND if a version or an
+	// original does not exist, EINVALID if a translation breaks the rules
+	// above.
 	CreateExamples(ctx context.Context, examples []*Example) error
 	// FindExample returns ENOTFOUND if no example has id.
 	FindExample(ctx context.Context, id int64) (Example, error)
@@ -56,23 +71,31 @@ type Store interface {
 	// without Offset and Limit.
 	ListExamples(ctx context.Context, f ExampleFilter) ([]Example, int, error)
 	// UpdateExample overwrites Text, Language, Intent, Entities and
-	// UpdatedAt of the example e.ID and bumps the revision of its old and new
-	// language. Returns ENOTFOUND, or ECONFLICT if another example of the
-	// version and language has the text.
+	// UpdatedAt of the example e.ID, sets e.VersionID and e.TranslatedFrom
+	// to the stored ones (which never change) and bumps the revision of its
+	// old and new language. When e is an original whose intent changes, its
+	// translations get the intent and UpdatedAt, and their languages are
+	// bumped. Returns ENOTFOUND; ECONFLICT if another example of the version
+	// and language has the text, or e is a translation and its original
+	// already has another translation into the new language; EINVALID if e
+	// is a translation and breaks the rules above, or an original moving
+	// into the language of one of its translations.
 	UpdateExample(ctx context.Context, e *Example) error
-	// DeleteExample deletes an example and bumps its revision. Returns
-	// ENOTFOUND.
+	// DeleteExample deletes an example with its translations and bumps the
+	// revision of every language touched. Returns ENOTFOUND.
 	DeleteExample(ctx context.Context, id int64) error
 
 	// ListIntents summarises the intents of a version by name; lang ""
 	// means every language.
 	ListIntents(ctx context.Context, versionID int64, lang string) ([]IntentSummary, error)
 	// RenameIntent moves every example of intent from to intent to (merging
-	// when to exists), sets their UpdatedAt and returns how many moved. The
+	// when to exists), translations included, sets their UpdatedAt and
+	// returns how many moved. The
 	// version's test sentences of from move too (not counted). Returns
 	// ENOTFOUND if the version has no example of from.
 	RenameIntent(ctx context.Context, versionID int64, from, to string, at time.Time) (int64, error)
-	// DeleteIntent deletes every example of an intent and returns how many;
+	// DeleteIntent deletes every example of an intent, translations
+	// included (they have their original's intent), and returns how many;
 	// test sentences expecting it are kept (relabel or delete them). Returns
 	// ENOTFOUND if the version has none.
 	DeleteIntent(ctx context.Context, versionID int64, name string) (int64, error)

@@ -201,10 +201,17 @@ type bothubResp struct {
 // trainAndWait starts training and polls the job until it ends.
 func (s *server) trainAndWait(uuid string) jobResp {
 	s.t.Helper()
+	return s.trainWith(uuid, map[string]any{})
+}
+
+// trainWith starts training with the request req, which must start one
+// job, and polls the job until it ends.
+func (s *server) trainWith(uuid string, req map[string]any) jobResp {
+	s.t.Helper()
 	var tr struct {
 		Jobs []jobResp `json:"jobs"`
 	}
-	if st := s.json("POST", "/v1/repositories/"+uuid+"/train", adminSecret, map[string]any{}, &tr); st != http.StatusAccepted || len(tr.Jobs) != 1 {
+	if st := s.json("POST", "/v1/repositories/"+uuid+"/train", adminSecret, req, &tr); st != http.StatusAccepted || len(tr.Jobs) != 1 {
 		s.t.Fatalf("train: status %d, jobs %+v", st, tr.Jobs)
 	}
 	deadline := time.Now().Add(60 * time.Second)

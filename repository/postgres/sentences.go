@@ -17,12 +17,15 @@ import (
 // sentenceTable is one table of labelled sentences with its table of entity
 // spans: examples, which train models, and test sentences, which evaluate
 // them. The two have the same columns and rules, so one implementation
-// serves both; only changes to examples bump the dataset revision. Queries
-// name the tables with {table}, {spans} and {fk} (the spans' column that
-// references the sentence), which q fills in.
+// serves both; only changes to examples bump the dataset revision, and only
+// examples have translations (the column translated_from). Queries name the
+// tables with {table}, {spans} and {fk} (the spans' column that references
+// the sentence), the translated_from of x with {tf} (0 for test sentences),
+// and the inserted translated_from with {tfcol} and {tfval}, which q fills
+// in.
 type sentenceTable struct {
 	what    string // "example" or "test sentence", in messages
-	revised bool   // changes bump dataset_revisions
+	revised bool   // changes bump dataset_revisions and follow translations
 	names   *strings.Replacer
 }
 
@@ -32,25 +35,49 @@ var (
 )
 
 func newSentenceTable(what, table, spans, fk string, revised bool) *sentenceTable {
+	tf, tfcol, tfval := "0", "", ""
+	if revised {
+		tf, tfcol, tfval = sqlrow.TranslatedFrom, ", translated_from", ", $9"
+	}
 	return &sentenceTable{what: what, revised: revised,
-		names: strings.NewReplacer("{table}", table, "{spans}", spans, "{fk}", fk)}
+		names: strings.NewReplacer("{table}", table, "{spans}", spans, "{fk}", fk, "{tfcol}", tfcol, "{tfval}", tfval, "{tf}", tf)}
 }
+
+// sqlTx wraps tx for the code sqlrow shares, binding its "?" placeholders.
+func sqlTx(tx *sql.Tx) sqlrow.Tx { return sqlrow.Tx{Tx: tx, Bind: bind} }
+
+// lockOriginal is how a translation's original is locked while it is
+// checked: its intent and entities cannot change before the commit.
+const lockOriginal = " FOR SHARE"
+
+// translatedFrom is the value of the translated_from column: NULL for an
+// original.
+func translatedFrom(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// constraintTranslation is the unique index of one translation per example
+// and language.
+const constraintTranslation = "examples_translation"
 
 // q returns query with the table names filled in.
 func (t *sentenceTable) q(query string) string { return t.names.Replace(query) }
 
 const (
 	sqlInsertSentence = `INSERT INTO {table}
-    (repository_uuid, version_id, text, text_folded, language, intent, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`
+    (repository_uuid, version_id, text, text_folded, language, intent, created_at, updated_at{tfcol})
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8{tfval}) RETURNING id`
 	sqlInsertSpan = `INSERT INTO {spans} ({fk}, start_pos, end_pos, entity, grp) VALUES ($1, $2, $3, $4, $5)`
 	// sqlFindText finds another sentence with the text through the unique
 	// index on md5(text), then compares the texts themselves.
 	sqlFindText = `SELECT id FROM {table}
 WHERE version_id = $1 AND language = $2 AND md5(text) = md5($3) AND text = $3 AND id <> $4`
 	sqlSelectSpans    = `SELECT {fk}, start_pos, end_pos, entity, grp FROM {spans}`
-	sqlSelectSentence = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, x.created_at,
-    x.updated_at FROM {table} x`
+	sqlSelectSentence = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, {tf},
+    x.created_at, x.updated_at FROM {table} x`
 	sqlUpdateSentence = `UPDATE {table} SET text = $1, text_folded = $2, language = $3, intent = $4, updated_at = $5
 WHERE id = $6`
 	sqlDeleteSpansOf    = `DELETE FROM {spans} WHERE {fk} = $1`
@@ -59,7 +86,8 @@ WHERE id = $6`
 WHERE r.uuid = (SELECT x.repository_uuid FROM {table} x WHERE x.id = $1) FOR KEY SHARE`
 	// sqlSentenceKey locks the sentence's row, so that its language cannot
 	// change between this read and the write that follows.
-	sqlSentenceKey      = `SELECT version_id, language FROM {table} WHERE id = $1 FOR NO KEY UPDATE`
+	sqlSentenceKey      = `SELECT x.version_id, x.language, x.intent, {tf} FROM {table} x WHERE x.id = $1 FOR NO KEY UPDATE`
+	sqlSentenceOriginal = `SELECT {tf} FROM {table} x WHERE x.id = $1`
 	sqlSentenceSet      = `SELECT id, text, intent FROM {table} WHERE version_id = $1 AND language = $2 ORDER BY id`
 	sqlSentenceSetSpans = `SELECT s.{fk}, s.start_pos, s.end_pos, s.entity, s.grp FROM {spans} s
 JOIN {table} x ON x.id = s.{fk} WHERE x.version_id = $1 AND x.language = $2 ORDER BY s.{fk}, s.start_pos`
@@ -82,6 +110,9 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 				}
 				versions[e.VersionID] = true
 			}
+			if err := t.checkTranslation(ctx, tx, sentences, i); err != nil {
+				return err
+			}
 			var other int64
 			err := tx.QueryRowContext(ctx, t.q(sqlFindText), e.VersionID, e.Language, e.Text, int64(0)).Scan(&other)
 			switch {
@@ -93,8 +124,15 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 			case !errors.Is(err, sql.ErrNoRows):
 				return fmt.Errorf("checking duplicates: %w", err)
 			}
-			err = tx.QueryRowContext(ctx, t.q(sqlInsertSentence), e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text),
-				e.Language, e.Intent, ts(e.CreatedAt), ts(e.UpdatedAt)).Scan(&e.ID)
+			args := []any{e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent, ts(e.CreatedAt), ts(e.UpdatedAt)}
+			if t.revised {
+				args = append(args, translatedFrom(e.TranslatedFrom))
+			}
+			err = tx.QueryRowContext(ctx, t.q(sqlInsertSentence), args...).Scan(&e.ID)
+			if c, ok := uniqueViolation(err); ok && c == constraintTranslation {
+				// A concurrent transaction translated the original since the check.
+				return sqlrow.Prefixed(sqlrow.TranslationConflict(e.TranslatedFrom, e.Language, 0), "%s %d", t.what, i)
+			}
 			if isUnique(err) {
 				// A concurrent transaction stored the text since the check.
 				return sabia.Errorf(sabia.ECONFLICT, "%s %d: text %q already exists in %s", t.what, i, e.Text, e.Language)
@@ -125,6 +163,27 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 		}
 		return nil
 	})
+}
+
+// checkTranslation checks item i of a batch being created when it is a
+// translation, first resolving a reference to an earlier item (see
+// Store.CreateExamples) to its ID.
+func (t *sentenceTable) checkTranslation(ctx context.Context, tx *sql.Tx, batch []*repository.Example, i int) error {
+	e := batch[i]
+	if e.TranslatedFrom == 0 {
+		return nil
+	}
+	if !t.revised {
+		return sabia.Errorf(sabia.EINVALID, "%s %d: a %s cannot be a translation", t.what, i, t.what)
+	}
+	if e.TranslatedFrom < 0 {
+		j := int(-e.TranslatedFrom - 1)
+		if j >= i {
+			return sabia.Errorf(sabia.EINVALID, "%s %d: it translates %s %d, which does not come before it", t.what, i, t.what, j)
+		}
+		e.TranslatedFrom = batch[j].ID
+	}
+	return sqlrow.Prefixed(scan.CheckTranslation(ctx, sqlTx(tx), e, lockOriginal), "%s %d", t.what, i)
 }
 
 // insertSpans inserts the spans of e (setting a nil Entities to empty).
@@ -188,6 +247,12 @@ func (t *sentenceTable) find(ctx context.Context, s *Store, id int64) (repositor
 // matches the folded text (nlu.Fold: case and accents ignored), "%" and "_"
 // literally.
 func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.ExampleFilter) ([]repository.Example, int, error) {
+	if !t.revised {
+		if f.TranslatedFrom != 0 {
+			return []repository.Example{}, 0, nil // test sentences are never translations
+		}
+		f.Untranslated = ""
+	}
 	var c sqlrow.Conds
 	sqlrow.FilterSentences(&c, f)
 	q := listQuery{count: t.q(`SELECT COUNT(*) FROM {table} x`), sel: t.q(sqlSelectSentence), cond: t.q(where(&c)),
@@ -222,26 +287,58 @@ func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.Example
 	return out, total, nil
 }
 
-// key locks a sentence's repository and the sentence, and returns its
-// version and language; ENOTFOUND.
-func (t *sentenceTable) key(ctx context.Context, tx *sql.Tx, id int64) (int64, string, error) {
+// stored is what update and delete read of a sentence before changing it.
+type stored struct {
+	version        int64
+	lang, intent   string
+	translatedFrom int64
+}
+
+// key locks a sentence's repository, then the original of a translation
+// (FOR SHARE), then the sentence, and returns what is stored of it;
+// ENOTFOUND. Locking the original before its translation is the order in
+// which changing an original locks its translations (see
+// sqlrow.OriginalChanged), so that the two cannot deadlock.
+func (t *sentenceTable) key(ctx context.Context, tx *sql.Tx, id int64) (stored, error) {
+	var k stored
 	if _, err := lockRow(ctx, tx, t.q(sqlLockSentenceRepo), id); err != nil {
-		return 0, "", err
+		return k, err
 	}
-	var version int64
-	var lang string
-	if err := tx.QueryRowContext(ctx, t.q(sqlSentenceKey), id).Scan(&version, &lang); err != nil {
-		return 0, "", notFound(err, t.what+" %d", id)
+	var original int64 // translated_from never changes: no lock needed to read it
+	err := tx.QueryRowContext(ctx, t.q(sqlSentenceOriginal), id).Scan(&original)
+	if err != nil {
+		return k, notFound(err, t.what+" %d", id)
 	}
-	return version, lang, nil
+	if original != 0 {
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM examples WHERE id = $1`+lockOriginal, original); err != nil {
+			return k, fmt.Errorf("locking example %d: %w", original, err)
+		}
+	}
+	if err := tx.QueryRowContext(ctx, t.q(sqlSentenceKey), id).Scan(&k.version, &k.lang, &k.intent, &k.translatedFrom); err != nil {
+		return k, notFound(err, t.what+" %d", id)
+	}
+	return k, nil
 }
 
 // update overwrites a sentence (see Store.UpdateExample).
 func (t *sentenceTable) update(ctx context.Context, s *Store, e *repository.Example) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		version, oldLang, err := t.key(ctx, tx, e.ID)
+		k, err := t.key(ctx, tx, e.ID)
 		if err != nil {
 			return err
+		}
+		version, oldLang := k.version, k.lang
+		e.VersionID, e.TranslatedFrom = version, k.translatedFrom
+		var followers []string // languages of translations that follow e
+		switch {
+		case k.translatedFrom != 0:
+			if err := scan.CheckTranslation(ctx, sqlTx(tx), e, lockOriginal); err != nil {
+				return err
+			}
+		case t.revised:
+			if followers, err = sqlrow.OriginalChanged(ctx, sqlTx(tx), e, k.intent, ts(e.UpdatedAt)); err != nil {
+				return err
+			}
 		}
 		var other int64
 		err = tx.QueryRowContext(ctx, t.q(sqlFindText), version, e.Language, e.Text, e.ID).Scan(&other)
@@ -252,6 +349,9 @@ func (t *sentenceTable) update(ctx context.Context, s *Store, e *repository.Exam
 			return fmt.Errorf("checking duplicates: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, t.q(sqlUpdateSentence), e.Text, nlu.Fold(e.Text), e.Language, e.Intent, ts(e.UpdatedAt), e.ID)
+		if c, ok := uniqueViolation(err); ok && c == constraintTranslation {
+			return sqlrow.TranslationConflict(e.TranslatedFrom, e.Language, 0)
+		}
 		if isUnique(err) {
 			return sabia.Errorf(sabia.ECONFLICT, "text %q already exists in %s", e.Text, e.Language)
 		}
@@ -264,20 +364,25 @@ func (t *sentenceTable) update(ctx context.Context, s *Store, e *repository.Exam
 		if err := t.insertSpans(ctx, tx, e); err != nil {
 			return err
 		}
-		e.VersionID = version
 		if !t.revised {
 			return nil
 		}
-		return bump(ctx, tx, version, oldLang, e.Language)
+		return bump(ctx, tx, version, append(followers, oldLang, e.Language)...)
 	})
 }
 
 // delete deletes a sentence with its spans, ENOTFOUND.
 func (t *sentenceTable) delete(ctx context.Context, s *Store, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		version, lang, err := t.key(ctx, tx, id)
+		k, err := t.key(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		var langs []string // of the translations deleted with it
+		if t.revised {
+			if langs, err = sqlrow.DeleteTranslations(ctx, sqlTx(tx), id); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, t.q(sqlDeleteSentence), id); err != nil {
 			return fmt.Errorf("deleting %s: %w", t.what, err)
@@ -285,7 +390,7 @@ func (t *sentenceTable) delete(ctx context.Context, s *Store, id int64) error {
 		if !t.revised {
 			return nil
 		}
-		return bump(ctx, tx, version, lang)
+		return bump(ctx, tx, k.version, append(langs, k.lang)...)
 	})
 }
 

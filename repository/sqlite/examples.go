@@ -120,12 +120,18 @@ func (s *Store) DeleteIntent(ctx context.Context, versionID int64, name string) 
 		if len(langs) == 0 {
 			return sabia.Errorf(sabia.ENOTFOUND, "intent %q not found", name)
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM examples WHERE version_id = ? AND intent = ?`, versionID, name)
-		if err != nil {
-			return fmt.Errorf("deleting intent: %w", err)
-		}
-		if n, err = res.RowsAffected(); err != nil {
-			return err
+		// Translations first: SQLite cascades row by row, so a translation
+		// deleted with its original would not be counted.
+		for _, cond := range []string{` AND translated_from IS NOT NULL`, ``} {
+			res, err := tx.ExecContext(ctx, `DELETE FROM examples WHERE version_id = ? AND intent = ?`+cond, versionID, name)
+			if err != nil {
+				return fmt.Errorf("deleting intent: %w", err)
+			}
+			m, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += m
 		}
 		return bump(ctx, tx, versionID, langs...)
 	})

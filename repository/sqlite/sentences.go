@@ -16,12 +16,15 @@ import (
 // sentenceTable is one table of labelled sentences with its table of entity
 // spans: examples, which train models, and test sentences, which evaluate
 // them. The two have the same columns and rules, so one implementation
-// serves both; only changes to examples bump the dataset revision. Queries
-// name the tables with {table}, {spans} and {fk} (the spans' column that
-// references the sentence), which q fills in.
+// serves both; only changes to examples bump the dataset revision, and only
+// examples have translations (the column translated_from). Queries name the
+// tables with {table}, {spans} and {fk} (the spans' column that references
+// the sentence), the translated_from of x with {tf} (0 for test sentences),
+// and the inserted translated_from with {tfcol} and {tfval}, which q fills
+// in.
 type sentenceTable struct {
 	what    string // "example" or "test sentence", in messages
-	revised bool   // changes bump dataset_revisions
+	revised bool   // changes bump dataset_revisions and follow translations
 	names   *strings.Replacer
 }
 
@@ -31,8 +34,24 @@ var (
 )
 
 func newSentenceTable(what, table, spans, fk string, revised bool) *sentenceTable {
+	tf, tfcol, tfval := "0", "", ""
+	if revised {
+		tf, tfcol, tfval = sqlrow.TranslatedFrom, ", translated_from", ", ?"
+	}
 	return &sentenceTable{what: what, revised: revised,
-		names: strings.NewReplacer("{table}", table, "{spans}", spans, "{fk}", fk)}
+		names: strings.NewReplacer("{table}", table, "{spans}", spans, "{fk}", fk, "{tfcol}", tfcol, "{tfval}", tfval, "{tf}", tf)}
+}
+
+// sqlTx wraps tx for the code sqlrow shares (SQLite takes "?" as is).
+func sqlTx(tx *sql.Tx) sqlrow.Tx { return sqlrow.Tx{Tx: tx, Bind: func(q string) string { return q }} }
+
+// translatedFrom is the value of the translated_from column: NULL for an
+// original.
+func translatedFrom(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // q returns query with the table names filled in.
@@ -40,15 +59,15 @@ func (t *sentenceTable) q(query string) string { return t.names.Replace(query) }
 
 const (
 	sqlInsertSentence = `INSERT INTO {table}
-    (repository_uuid, version_id, text, text_folded, language, intent, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+    (repository_uuid, version_id, text, text_folded, language, intent, created_at, updated_at{tfcol})
+VALUES (?, ?, ?, ?, ?, ?, ?, ?{tfval})`
 	sqlInsertSpan     = `INSERT INTO {spans} ({fk}, start_pos, end_pos, entity, grp) VALUES (?, ?, ?, ?, ?)`
 	sqlFindText       = `SELECT id FROM {table} WHERE version_id = ? AND language = ? AND text = ? AND id <> ?`
 	sqlSelectSpans    = `SELECT {fk}, start_pos, end_pos, entity, grp FROM {spans}`
-	sqlSelectSentence = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, x.created_at, x.updated_at
-FROM {table} x`
+	sqlSelectSentence = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, {tf}, x.created_at,
+    x.updated_at FROM {table} x`
 	sqlUpdateSentence = `UPDATE {table} SET text = ?, text_folded = ?, language = ?, intent = ?, updated_at = ? WHERE id = ?`
-	sqlSentenceKey    = `SELECT version_id, language FROM {table} WHERE id = ?`
+	sqlSentenceKey    = `SELECT x.version_id, x.language, x.intent, {tf} FROM {table} x WHERE x.id = ?`
 	sqlSentenceSet    = `SELECT id, text, intent FROM {table} WHERE version_id = ? AND language = ? ORDER BY id`
 	sqlSentenceSetIDs = `SELECT id FROM {table} WHERE version_id = ? AND language = ?`
 )
@@ -85,6 +104,9 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 				}
 				versions[e.VersionID] = true
 			}
+			if err := t.checkTranslation(ctx, tx, sentences, i); err != nil {
+				return err
+			}
 			var other int64
 			err := find.QueryRowContext(ctx, e.VersionID, e.Language, e.Text, 0).Scan(&other)
 			switch {
@@ -96,8 +118,12 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 			case !errors.Is(err, sql.ErrNoRows):
 				return fmt.Errorf("checking duplicates: %w", err)
 			}
-			res, err := ins.ExecContext(ctx, e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent,
-				fmtTime(e.CreatedAt), fmtTime(e.UpdatedAt))
+			args := []any{e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent,
+				fmtTime(e.CreatedAt), fmtTime(e.UpdatedAt)}
+			if t.revised {
+				args = append(args, translatedFrom(e.TranslatedFrom))
+			}
+			res, err := ins.ExecContext(ctx, args...)
 			if err != nil {
 				return fmt.Errorf("inserting %s %d: %w", t.what, i, err)
 			}
@@ -120,6 +146,27 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 		}
 		return nil
 	})
+}
+
+// checkTranslation checks item i of a batch being created when it is a
+// translation, first resolving a reference to an earlier item (see
+// Store.CreateExamples) to its ID.
+func (t *sentenceTable) checkTranslation(ctx context.Context, tx *sql.Tx, batch []*repository.Example, i int) error {
+	e := batch[i]
+	if e.TranslatedFrom == 0 {
+		return nil
+	}
+	if !t.revised {
+		return sabia.Errorf(sabia.EINVALID, "%s %d: a %s cannot be a translation", t.what, i, t.what)
+	}
+	if e.TranslatedFrom < 0 {
+		j := int(-e.TranslatedFrom - 1)
+		if j >= i {
+			return sabia.Errorf(sabia.EINVALID, "%s %d: it translates %s %d, which does not come before it", t.what, i, t.what, j)
+		}
+		e.TranslatedFrom = batch[j].ID
+	}
+	return sqlrow.Prefixed(scan.CheckTranslation(ctx, sqlTx(tx), e, ""), "%s %d", t.what, i)
 }
 
 func (t *sentenceTable) insertSpans(ctx context.Context, stmt *sql.Stmt, e *repository.Example) error {
@@ -177,6 +224,12 @@ func (t *sentenceTable) find(ctx context.Context, s *Store, id int64) (repositor
 
 // list returns the matching sentences by ID and how many match.
 func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.ExampleFilter) ([]repository.Example, int, error) {
+	if !t.revised {
+		if f.TranslatedFrom != 0 {
+			return []repository.Example{}, 0, nil // test sentences are never translations
+		}
+		f.Untranslated = ""
+	}
 	c := newConds()
 	sqlrow.FilterSentences(c, f)
 	q := listQuery{count: t.q(`SELECT COUNT(*) FROM {table} x`), sel: t.q(sqlSelectSentence), cond: t.q(c.Where()), args: c.Args(),
@@ -207,22 +260,41 @@ func (t *sentenceTable) list(ctx context.Context, s *Store, f repository.Example
 	return out, total, nil
 }
 
-// key returns the version and language of a sentence, ENOTFOUND.
-func (t *sentenceTable) key(ctx context.Context, tx *sql.Tx, id int64) (int64, string, error) {
-	var version int64
-	var lang string
-	if err := tx.QueryRowContext(ctx, t.q(sqlSentenceKey), id).Scan(&version, &lang); err != nil {
-		return 0, "", notFound(err, t.what+" %d", id)
+// stored is what update and delete read of a sentence before changing it.
+type stored struct {
+	version        int64
+	lang, intent   string
+	translatedFrom int64
+}
+
+// key returns what is stored of a sentence, ENOTFOUND.
+func (t *sentenceTable) key(ctx context.Context, tx *sql.Tx, id int64) (stored, error) {
+	var k stored
+	if err := tx.QueryRowContext(ctx, t.q(sqlSentenceKey), id).Scan(&k.version, &k.lang, &k.intent, &k.translatedFrom); err != nil {
+		return k, notFound(err, t.what+" %d", id)
 	}
-	return version, lang, nil
+	return k, nil
 }
 
 // update overwrites a sentence (see Store.UpdateExample).
 func (t *sentenceTable) update(ctx context.Context, s *Store, e *repository.Example) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		version, oldLang, err := t.key(ctx, tx, e.ID)
+		k, err := t.key(ctx, tx, e.ID)
 		if err != nil {
 			return err
+		}
+		version, oldLang := k.version, k.lang
+		e.VersionID, e.TranslatedFrom = version, k.translatedFrom
+		var followers []string // languages of translations that follow e
+		switch {
+		case k.translatedFrom != 0:
+			if err := scan.CheckTranslation(ctx, sqlTx(tx), e, ""); err != nil {
+				return err
+			}
+		case t.revised:
+			if followers, err = sqlrow.OriginalChanged(ctx, sqlTx(tx), e, k.intent, fmtTime(e.UpdatedAt)); err != nil {
+				return err
+			}
 		}
 		var other int64
 		err = tx.QueryRowContext(ctx, t.q(sqlFindText), version, e.Language, e.Text, e.ID).Scan(&other)
@@ -247,28 +319,34 @@ func (t *sentenceTable) update(ctx context.Context, s *Store, e *repository.Exam
 		if err := t.insertSpans(ctx, stmt, e); err != nil {
 			return err
 		}
-		e.VersionID = version
 		if !t.revised {
 			return nil
 		}
-		return bump(ctx, tx, version, oldLang, e.Language)
+		return bump(ctx, tx, version, append(followers, oldLang, e.Language)...)
 	})
 }
 
 // delete deletes a sentence with its spans, ENOTFOUND.
 func (t *sentenceTable) delete(ctx context.Context, s *Store, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		version, lang, err := t.key(ctx, tx, id)
+		k, err := t.key(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !t.revised {
+			if _, err := tx.ExecContext(ctx, t.q(`DELETE FROM {table} WHERE id = ?`), id); err != nil {
+				return fmt.Errorf("deleting %s: %w", t.what, err)
+			}
+			return nil
+		}
+		langs, err := sqlrow.DeleteTranslations(ctx, sqlTx(tx), id)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, t.q(`DELETE FROM {table} WHERE id = ?`), id); err != nil {
 			return fmt.Errorf("deleting %s: %w", t.what, err)
 		}
-		if !t.revised {
-			return nil
-		}
-		return bump(ctx, tx, version, lang)
+		return bump(ctx, tx, k.version, append(langs, k.lang)...)
 	})
 }
 

@@ -17,7 +17,7 @@ import (
 )
 
 // latestSchema is the number of the last migration.
-const latestSchema = 4
+const latestSchema = 5
 
 func open(t *testing.T, path string) *sqlite.Store {
 	t.Helper()

@@ -112,8 +112,11 @@ func FilterJobs(c *Conds, f repository.JobFilter) {
 
 // FilterSentences adds to c the conditions of f on the sentences x
 // (examples or test sentences); the condition on Entity names the spans'
-// table {spans} and their sentence column {fk}, for the caller to fill in.
-// Query matches the folded text (nlu.Fold), "%" and "_" literally.
+// table {spans} and their sentence column {fk}, the one on Untranslated the
+// sentences' table {table}, for the caller to fill in. Query matches the
+// folded text (nlu.Fold), "%" and "_" literally. TranslatedFrom and
+// Untranslated use the column translated_from (NULL for an original), which
+// only examples have: callers clear them for test sentences.
 func FilterSentences(c *Conds, f repository.ExampleFilter) {
 	if f.RepositoryUUID != "" {
 		c.Add("x.repository_uuid = ?", f.RepositoryUUID)
@@ -132,5 +135,12 @@ func FilterSentences(c *Conds, f repository.ExampleFilter) {
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		c.Add(`x.text_folded LIKE ? ESCAPE '\'`, LikeContains(nlu.Fold(q)))
+	}
+	if f.TranslatedFrom != 0 {
+		c.Add("x.translated_from = ?", f.TranslatedFrom)
+	}
+	if f.Untranslated != "" {
+		c.Add(`x.translated_from IS NULL AND x.language <> ?
+AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.translated_from = x.id AND t.language = ?)`, f.Untranslated, f.Untranslated)
 	}
 }

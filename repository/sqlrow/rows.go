@@ -42,11 +42,12 @@ func (r Reader) Version(row Row) (repository.Version, error) {
 }
 
 // Sentence reads a row of (id, repository_uuid, version_id, text, language,
-// intent, created_at, updated_at) of examples or test sentences, with no
-// entities (an empty, non-nil slice).
+// intent, translated_from, created_at, updated_at) of examples or test
+// sentences (translated_from 0 for none), with no entities (an empty,
+// non-nil slice).
 func (r Reader) Sentence(row Row) (repository.Example, error) {
 	var e repository.Example
-	err := row.Scan(&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Text, &e.Language, &e.Intent,
+	err := row.Scan(&e.ID, &e.RepositoryUUID, &e.VersionID, &e.Text, &e.Language, &e.Intent, &e.TranslatedFrom,
 		r.Time(&e.CreatedAt), r.Time(&e.UpdatedAt))
 	e.Entities = []nlu.Span{}
 	return e, err
