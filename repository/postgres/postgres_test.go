@@ -23,7 +23,7 @@ import (
 )
 
 // latestSchema is the number of the last migration.
-const latestSchema = 5
+const latestSchema = 6
 
 // The tests run against a real server, named by SABIA_TEST_POSTGRES_DSN
 // through a role that may create databases (and the vector extension).
