@@ -19,6 +19,7 @@ const (
 	ETOOLARGE      = "too_large"     // body or text over a documented limit (413)
 	EUNPROCESSABLE = "unprocessable" // well-formed but semantically invalid (422)
 	EUNAVAILABLE   = "unavailable"   // not ready yet, e.g. a language never trained (400 on parse routes)
+	ERATELIMITED   = "rate_limited"  // a token made more requests than its rate allows (429)
 	EINTERNAL      = "internal"      // anything else; details are logged, never shown (500)
 )
 

@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,6 +57,14 @@ func (s *Server) authenticate(mode string, next http.Handler) http.Handler {
 				return
 			}
 			p.token = t
+			if s.limiter != nil {
+				if ok, wait := s.limiter.allow(t.ID); !ok {
+					w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+					writeError(w, r, sabia.Errorf(sabia.ERATELIMITED, "token %s made more than %g requests per second (burst %g): retry in %s",
+						t.ID, s.limiter.rate, s.limiter.burst, wait.Round(time.Millisecond)))
+					return
+				}
+			}
 		}
 		switch {
 		case mode == authAdmin && !p.admin:

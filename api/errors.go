@@ -19,6 +19,7 @@ var errorStatus = map[string]int{
 	sabia.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	sabia.EUNPROCESSABLE: http.StatusUnprocessableEntity,
 	sabia.EUNAVAILABLE:   http.StatusBadRequest,
+	sabia.ERATELIMITED:   http.StatusTooManyRequests,
 	sabia.EINTERNAL:      http.StatusInternalServerError,
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -61,6 +62,13 @@ type Config struct {
 	Content Content
 	// Ready reports whether the server can serve traffic (/readyz).
 	Ready func(ctx context.Context) error
+	// RateLimit, when positive, bounds the requests of each repository token
+	// to this many per second on average, in bursts of up to RateBurst
+	// (default twice RateLimit, at least 1); past it the API answers 429
+	// rate_limited with Retry-After. The admin token is never limited. Each
+	// server counts alone: behind a load balancer a token gets the sum.
+	RateLimit float64
+	RateBurst int
 	// Metrics, when set, receives the API's Prometheus series and is served
 	// at /metrics (with whatever else the caller registered on it).
 	Metrics *prometheus.Registry
@@ -74,7 +82,8 @@ type Server struct {
 	auth    *authCache
 	routes  []route
 	router  chi.Router
-	metrics *metrics // nil without Config.Metrics
+	metrics *metrics     // nil without Config.Metrics
+	limiter *rateLimiter // nil without Config.RateLimit
 }
 
 // New builds the Server and its routes.
@@ -87,6 +96,13 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	}
 	s := &Server{cfg: cfg, repos: repos, engine: engine, auth: newAuthCache(repos, 30*time.Second)}
 	r := chi.NewRouter()
+	if cfg.RateLimit > 0 {
+		burst := cfg.RateBurst
+		if burst <= 0 {
+			burst = max(1, int(math.Ceil(2*cfg.RateLimit)))
+		}
+		s.limiter = newRateLimiter(cfg.RateLimit, burst, time.Now)
+	}
 	if cfg.Metrics != nil {
 		s.metrics = newMetrics(cfg.Metrics)
 		r.Use(s.metrics.instrument)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -41,6 +42,10 @@ type serveConfig struct {
 	LogFormat  string
 	// NoInteractionLogs turns off the logging of classifications.
 	NoInteractionLogs bool
+	// RateLimit and RateBurst bound each repository token's requests (see
+	// api.Config); 0 means no limit.
+	RateLimit float64
+	RateBurst int
 	// PostgresDSN, when set, keeps everything in that PostgreSQL database
 	// (with pgvector) instead of the embedded SQLite file; the job queue
 	// runs there too, so several servers can share it.
@@ -71,6 +76,7 @@ func envDefault(name, def string) string {
 func newServeCmd() *cobra.Command {
 	var cfg serveConfig
 	cache := envDefault("SABIA_CACHE_BYTES", strconv.Itoa(1<<30))
+	rate, burst := envDefault("SABIA_RATE_LIMIT", "0"), envDefault("SABIA_RATE_BURST", "0")
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the HTTP server on the embedded store",
@@ -84,6 +90,12 @@ func newServeCmd() *cobra.Command {
 				return fmt.Errorf("--cache-bytes must be a positive number of bytes, got %q", cache)
 			}
 			cfg.CacheBytes = n
+			if cfg.RateLimit, err = strconv.ParseFloat(rate, 64); err != nil || cfg.RateLimit < 0 || math.IsInf(cfg.RateLimit, 0) {
+				return fmt.Errorf("--rate-limit must be a number of requests per second (0: no limit), got %q", rate)
+			}
+			if cfg.RateBurst, err = strconv.Atoi(burst); err != nil || cfg.RateBurst < 0 {
+				return fmt.Errorf("--rate-burst must be a whole number of requests (0: twice the rate), got %q", burst)
+			}
 			return serve(cmd.Context(), cfg, nil)
 		},
 	}
@@ -91,6 +103,8 @@ func newServeCmd() *cobra.Command {
 	cmd.Flags().StringVar(&cfg.DataDir, "data-dir", envDefault("SABIA_DATA_DIR", "./sabia-data"), "data directory of the embedded store (SABIA_DATA_DIR)")
 	cmd.Flags().StringVar(&cfg.AdminToken, "admin-token", envDefault("SABIA_ADMIN_TOKEN", ""), "admin token (SABIA_ADMIN_TOKEN); generated when empty")
 	cmd.Flags().StringVar(&cache, "cache-bytes", cache, "memory bound of loaded models in bytes (SABIA_CACHE_BYTES)")
+	cmd.Flags().StringVar(&rate, "rate-limit", rate, "requests per second each repository token may make on average, per server; 0 for no limit (SABIA_RATE_LIMIT)")
+	cmd.Flags().StringVar(&burst, "rate-burst", burst, "requests a token may make at once above --rate-limit; 0 for twice the rate (SABIA_RATE_BURST)")
 	cmd.Flags().BoolVar(&cfg.NoInteractionLogs, "no-interaction-logs", os.Getenv("SABIA_NO_INTERACTION_LOGS") != "", "do not log classifications (SABIA_NO_INTERACTION_LOGS)")
 	cmd.Flags().StringVar(&cfg.PostgresDSN, "postgres", envDefault("SABIA_POSTGRES_DSN", ""), "PostgreSQL DSN (with pgvector) to use instead of the embedded store, e.g. postgres://sabia@db/sabia (SABIA_POSTGRES_DSN)")
 	contentFlags(cmd, &cfg)
@@ -205,7 +219,7 @@ func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
 	}
 	metrics.watch(engine.CachedModels, stats)
 	handler := api.New(api.Config{AdminToken: token, Version: version, Logger: log, Detector: detectors, Logs: sink, Content: contents,
-		Stats: stats, Metrics: metrics.reg,
+		Stats: stats, Metrics: metrics.reg, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
 		Ready: func(ctx context.Context) error { return store.DB().PingContext(ctx) }}, repos, engine)
 	if pg, ok := store.(*postgres.Store); ok {
 		// Other servers on the same database: hear what they change.
