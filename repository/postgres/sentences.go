@@ -313,3 +313,52 @@ func (t *sentenceTable) set(ctx context.Context, tx *sql.Tx, versionID int64, la
 	}
 	return out, rows.Err()
 }
+
+// copyVersion copies the sentences of version from, with their spans, into
+// version v (see Store.CreateVersion), in tx, and bumps v's revision of
+// every language copied when the table is revised.
+func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64, v repository.Version) error {
+	src, err := t.all(ctx, tx, from)
+	if err != nil {
+		return fmt.Errorf("reading %ss to copy: %w", t.what, err)
+	}
+	copied, err := sqlrow.CopySentences(src, v, func(e *repository.Example) error {
+		err := tx.QueryRowContext(ctx, t.q(sqlInsertSentence), e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text),
+			e.Language, e.Intent, ts(e.CreatedAt), ts(e.UpdatedAt)).Scan(&e.ID)
+		if err != nil {
+			return err
+		}
+		return t.insertSpans(ctx, tx, e)
+	})
+	if err != nil {
+		return fmt.Errorf("copying %ss: %w", t.what, err)
+	}
+	if !t.revised {
+		return nil
+	}
+	return bump(ctx, tx, v.ID, copied.Languages...)
+}
+
+// all returns every sentence of a version with its spans, by ID, reading
+// in tx.
+func (t *sentenceTable) all(ctx context.Context, tx *sql.Tx, versionID int64) ([]repository.Example, error) {
+	rows, err := tx.QueryContext(ctx, t.q(sqlSelectSentence+` WHERE x.version_id = $1 ORDER BY x.id`), versionID)
+	if err != nil {
+		return nil, err
+	}
+	out, _, err := scanAll(rows, scan.Sentence, 0)
+	if err != nil {
+		return nil, err
+	}
+	spans, err := t.loadSpans(ctx, tx, t.q(`SELECT s.{fk}, s.start_pos, s.end_pos, s.entity, s.grp FROM {spans} s
+JOIN {table} x ON x.id = s.{fk} WHERE x.version_id = $1 ORDER BY s.{fk}, s.start_pos`), versionID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if sp := spans[out[i].ID]; sp != nil {
+			out[i].Entities = sp
+		}
+	}
+	return out, nil
+}
