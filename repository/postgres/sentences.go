@@ -340,25 +340,42 @@ func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64,
 }
 
 // all returns every sentence of a version with its spans, by ID, reading
-// in tx.
+// in tx. One statement reads both, so that they come from one snapshot even
+// in a READ COMMITTED transaction (a sentence changed meanwhile never comes
+// with another text's spans).
 func (t *sentenceTable) all(ctx context.Context, tx *sql.Tx, versionID int64) ([]repository.Example, error) {
-	rows, err := tx.QueryContext(ctx, t.q(sqlSelectSentence+` WHERE x.version_id = $1 ORDER BY x.id`), versionID)
+	rows, err := tx.QueryContext(ctx, t.q(`SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent,
+    x.created_at, x.updated_at, s.start_pos, s.end_pos, s.entity, s.grp
+FROM {table} x LEFT JOIN {spans} s ON s.{fk} = x.id WHERE x.version_id = $1 ORDER BY x.id, s.start_pos`), versionID)
 	if err != nil {
 		return nil, err
 	}
-	out, _, err := scanAll(rows, scan.Sentence, 0)
-	if err != nil {
-		return nil, err
-	}
-	spans, err := t.loadSpans(ctx, tx, t.q(`SELECT s.{fk}, s.start_pos, s.end_pos, s.entity, s.grp FROM {spans} s
-JOIN {table} x ON x.id = s.{fk} WHERE x.version_id = $1 ORDER BY s.{fk}, s.start_pos`), versionID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if sp := spans[out[i].ID]; sp != nil {
-			out[i].Entities = sp
+	defer rows.Close()
+	var out []repository.Example
+	for rows.Next() {
+		var start, end sql.NullInt64
+		var entity, group sql.NullString
+		e, err := scan.Sentence(withColumns{rows, []any{&start, &end, &entity, &group}})
+		if err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].ID != e.ID {
+			out = append(out, e)
+		}
+		if start.Valid {
+			last := &out[len(out)-1]
+			last.Entities = append(last.Entities, nlu.Span{Start: int(start.Int64), End: int(end.Int64), Entity: entity.String, Group: group.String})
 		}
 	}
-	return out, nil
+	return out, rows.Err()
 }
+
+// withColumns is a row whose Scan reads the columns a scanner asks for and
+// then the extra ones that follow them.
+type withColumns struct {
+	row   rowScanner
+	extra []any
+}
+
+// Scan implements sqlrow.Row.
+func (w withColumns) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
