@@ -60,19 +60,6 @@ func (s *Server) repositoryRoutes() {
 			s.auth.forget(uuid, "")
 			return Empty{}, err
 		}))
-	s.handle(route{Method: http.MethodGet, Pattern: "/v1/repositories/{uuid}/versions", Summary: "List a repository's versions",
-		Tag: "repositories", Auth: authAny, Response: []repository.Version{}},
-		getHandler(http.StatusOK, func(r *http.Request) ([]repository.Version, error) {
-			uuid, err := scoped(r, repository.RoleUser)
-			if err != nil {
-				return nil, err
-			}
-			if _, err := s.repos.FindRepository(r.Context(), uuid); err != nil {
-				return nil, err
-			}
-			v, err := s.repos.ListVersions(r.Context(), uuid)
-			return nonNil(v), err
-		}))
 }
 
 func nonNil[T any](s []T) []T {

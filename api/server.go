@@ -117,6 +117,7 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.router = r
 	s.healthRoutes()
 	s.repositoryRoutes()
+	s.versionRoutes()
 	s.exampleRoutes()
 	s.intentRoutes()
 	s.trainRoutes()

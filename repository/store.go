@@ -52,6 +52,30 @@ type Store interface {
 	// ListVersions returns the versions of a repository by ID (empty if the
 	// repository does not exist).
 	ListVersions(ctx context.Context, repoUUID string) ([]Version, error)
+	// CreateVersion inserts v (RepositoryUUID, Name, IsDefault and
+	// CreatedAt are the caller's) and sets v.ID. When from is not 0 it
+	// copies into v, in the same transaction, the examples and test
+	// sentences of version from with their entity spans (new IDs, the same
+	// texts, languages, intents and spans, CreatedAt and UpdatedAt
+	// v.CreatedAt) and bumps v's dataset revision of every language it
+	// copied examples of, so that the copy needs training; models, jobs,
+	// evaluations and logs are not copied. When v.IsDefault, the
+	// repository's previous default version stops being default in the same
+	// transaction. Returns ENOTFOUND if the repository does not exist or
+	// from is not one of its versions, ECONFLICT if the repository has a
+	// version named v.Name.
+	CreateVersion(ctx context.Context, v *Version, from int64) error
+	// UpdateVersion overwrites the Name of version v.ID and, when
+	// v.IsDefault, makes it its repository's default version (the previous
+	// default stops being default in the same transaction); IsDefault false
+	// leaves the default as it is, since a repository always has exactly
+	// one. It sets v's other fields from the stored row. Returns ENOTFOUND,
+	// or ECONFLICT if another version of the repository has the name.
+	UpdateVersion(ctx context.Context, v *Version) error
+	// DeleteVersion deletes a version with its examples, test sentences,
+	// revisions, jobs, models, evaluations and logs. Returns ENOTFOUND, or
+	// EINVALID if it is its repository's default version.
+	DeleteVersion(ctx context.Context, id int64) error
 
 	// CreateExamples inserts all examples or none, sets their IDs and bumps
 	// the revision of every (version, language) touched. An example with

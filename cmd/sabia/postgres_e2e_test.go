@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -112,8 +113,9 @@ func TestEndToEndPostgres(t *testing.T) {
 
 // TestPostgresServersHearEachOther runs two servers on one database, as a
 // deployment behind a load balancer does: what one changes (a new model,
-// settings, documents, a revoked token, a deleted repository) reaches what
-// the other holds in memory, through PostgreSQL's NOTIFY, without restarts.
+// settings, documents, a revoked token, a default version switch, a deleted
+// repository) reaches what the other holds in memory, through PostgreSQL's
+// NOTIFY, without restarts.
 func TestPostgresServersHearEachOther(t *testing.T) {
 	dsn := postgresDSN(t)
 	a := startServerWith(t, serveConfig{DataDir: t.TempDir(), PostgresDSN: dsn})
@@ -215,6 +217,33 @@ func TestPostgresServersHearEachOther(t *testing.T) {
 		t.Fatalf("revoke: %d", st)
 	}
 	eventually("the revocation", func() bool { _, st := parse(b, "oi", tok.Secret); return st == http.StatusUnauthorized })
+
+	// A default switch made on A: B's parses without a version follow it.
+	var versions []versionResp
+	if st := a.json("GET", base+"/versions", adminSecret, nil, &versions); st != http.StatusOK || len(versions) != 1 {
+		t.Fatalf("versions: %d %+v", st, versions)
+	}
+	var clone versionResp
+	if st := a.json("POST", base+"/versions", adminSecret, map[string]any{"name": "trocas", "from_version_id": versions[0].ID}, &clone); st != http.StatusCreated {
+		t.Fatalf("create version: %d", st)
+	}
+	exchanges := make([]map[string]any, len(exchangeExamples))
+	for i, e := range exchangeExamples {
+		exchanges[i] = map[string]any{"text": e.Text, "intent": e.Intent, "version_id": clone.ID}
+	}
+	if st := a.json("POST", base+"/examples", adminSecret, exchanges, nil); st != http.StatusCreated {
+		t.Fatalf("examples of the clone: %d", st)
+	}
+	if j := a.trainVersion(repo.UUID, clone.ID, "pt_br"); j.Status != "succeeded" {
+		t.Fatalf("training the clone: %+v", j)
+	}
+	if p, st := parse(b, exchangeText, adminSecret); st != http.StatusOK || p.Intent.Name == "troca" {
+		t.Fatalf("B before the switch: %d %+v", st, p) // B holds master as the default
+	}
+	if st := a.json("PATCH", fmt.Sprintf("%s/versions/%d", base, clone.ID), adminSecret, map[string]any{"is_default": true}, nil); st != http.StatusOK {
+		t.Fatalf("switch default: %d", st)
+	}
+	eventually("the new default version", func() bool { p, _ := parse(b, exchangeText, adminSecret); return p.Intent.Name == "troca" })
 
 	// The repository deleted on A.
 	if st := a.json("DELETE", base, adminSecret, nil, nil); st != http.StatusNoContent {

@@ -328,6 +328,10 @@ func forgetChanged(c postgres.Change, engine *training.Engine, contents *content
 		engine.Drop(c.Repository)
 		contents.Forget(c.Repository)
 		handler.ForgetTokens(c.Repository, "")
+	case postgres.ChangeVersions:
+		// The settings hold the default version; a deleted version's models
+		// must go. Everything reloads lazily.
+		engine.Drop(c.Repository)
 	case postgres.ChangeModel:
 		engine.ForgetModel(c.Repository, c.Version, c.Language, c.Model)
 	case postgres.ChangeDocuments:

@@ -68,6 +68,45 @@ func TestListen(t *testing.T) {
 	if c := next("document"); c != (postgres.Change{Kind: postgres.ChangeDocuments, Repository: "r1"}) {
 		t.Errorf("document change = %+v", c)
 	}
+
+	// Versions: a new version that is not the default sends nothing; one
+	// made the default, a rename and a deletion send ChangeVersions.
+	quiet := repository.Version{RepositoryUUID: "r1", Name: "rascunho", CreatedAt: at}
+	if err := writer.CreateVersion(ctx, &quiet, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	clone := repository.Version{RepositoryUUID: "r1", Name: "natal", IsDefault: true, CreatedAt: at}
+	if err := writer.CreateVersion(ctx, &clone, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	versions := postgres.Change{Kind: postgres.ChangeVersions, Repository: "r1"}
+	if c := next("new default version"); c != versions {
+		t.Errorf("new default version = %+v", c)
+	}
+	v.IsDefault = true
+	if err := writer.UpdateVersion(ctx, &v); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("default switched back"); c != versions {
+		t.Errorf("default switch = %+v", c)
+	}
+	clone.Name, clone.IsDefault = "natal-2026", false // no longer the default
+	if err := writer.UpdateVersion(ctx, &clone); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("rename"); c != versions {
+		t.Errorf("rename = %+v", c)
+	}
+	if err := writer.DeleteVersion(ctx, v.ID); err == nil {
+		t.Fatal("deleting the default version: no error")
+	}
+	if err := writer.DeleteVersion(ctx, clone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("version deletion"); c != versions {
+		t.Errorf("version deletion = %+v", c)
+	}
+
 	if err := writer.DeleteRepository(ctx, "r1"); err != nil {
 		t.Fatal(err)
 	}

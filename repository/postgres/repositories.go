@@ -159,3 +159,121 @@ func (s *Store) ListVersions(ctx context.Context, repoUUID string) ([]repository
 	}
 	return out, nil
 }
+
+const (
+	// sqlLockVersions locks a repository's row against other changes of its
+	// versions (which take the same lock) but not against writers of its
+	// examples (which take KEY SHARE): two default switches of one
+	// repository run one after the other instead of meeting at the unique
+	// index of its default version.
+	sqlLockVersions          = `SELECT uuid FROM repositories WHERE uuid = $1 FOR NO KEY UPDATE`
+	sqlLockVersionsOfVersion = `SELECT r.uuid FROM repositories r
+WHERE r.uuid = (SELECT v.repository_uuid FROM versions v WHERE v.id = $1) FOR NO KEY UPDATE`
+	sqlUnsetDefault = `UPDATE versions SET is_default = false WHERE repository_uuid = $1 AND is_default`
+)
+
+// CreateVersion implements repository.Store. When v becomes the default it
+// sends ChangeVersions.
+func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		ok, err := lockRow(ctx, tx, sqlLockVersions, v.RepositoryUUID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return sabia.Errorf(sabia.ENOTFOUND, "repository %q not found", v.RepositoryUUID)
+		}
+		if from != 0 {
+			src, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = $1`, from))
+			if err != nil {
+				return notFound(err, "version %d", from)
+			}
+			if src.RepositoryUUID != v.RepositoryUUID {
+				return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", from)
+			}
+		}
+		if v.IsDefault {
+			if _, err := tx.ExecContext(ctx, sqlUnsetDefault, v.RepositoryUUID); err != nil {
+				return fmt.Errorf("unsetting the default version: %w", err)
+			}
+		}
+		err = tx.QueryRowContext(ctx, sqlInsertVersion, v.RepositoryUUID, v.Name, v.IsDefault, ts(v.CreatedAt)).Scan(&v.ID)
+		if isUnique(err) {
+			return sabia.Errorf(sabia.ECONFLICT, "version %q already exists", v.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("inserting version: %w", err)
+		}
+		if from != 0 {
+			if err := examples.copyVersion(ctx, tx, from, *v); err != nil {
+				return err
+			}
+			if err := testSentences.copyVersion(ctx, tx, from, *v); err != nil {
+				return err
+			}
+		}
+		if !v.IsDefault {
+			return nil
+		}
+		return s.notify(ctx, tx, Change{Kind: ChangeVersions, Repository: v.RepositoryUUID})
+	})
+}
+
+// lockVersionRow locks the repository of version id against other changes
+// of its versions and returns the version, ENOTFOUND.
+func lockVersionRow(ctx context.Context, tx *sql.Tx, id int64) (repository.Version, error) {
+	if _, err := lockRow(ctx, tx, sqlLockVersionsOfVersion, id); err != nil {
+		return repository.Version{}, err
+	}
+	v, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = $1`, id))
+	if err != nil {
+		return v, notFound(err, "version %d", id)
+	}
+	return v, nil
+}
+
+// UpdateVersion implements repository.Store. It sends ChangeVersions.
+func (s *Store) UpdateVersion(ctx context.Context, v *repository.Version) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		cur, err := lockVersionRow(ctx, tx, v.ID)
+		if err != nil {
+			return err
+		}
+		isDefault := cur.IsDefault || v.IsDefault
+		if isDefault && !cur.IsDefault {
+			if _, err := tx.ExecContext(ctx, sqlUnsetDefault, cur.RepositoryUUID); err != nil {
+				return fmt.Errorf("unsetting the default version: %w", err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE versions SET name = $1, is_default = $2 WHERE id = $3`, v.Name, isDefault, v.ID)
+		if isUnique(err) {
+			return sabia.Errorf(sabia.ECONFLICT, "version %q already exists", v.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("updating version: %w", err)
+		}
+		v.RepositoryUUID, v.IsDefault, v.CreatedAt = cur.RepositoryUUID, isDefault, cur.CreatedAt
+		return s.notify(ctx, tx, Change{Kind: ChangeVersions, Repository: cur.RepositoryUUID})
+	})
+}
+
+// DeleteVersion implements repository.Store. Foreign keys cascade to what
+// the version holds but its logs, which have none. It sends ChangeVersions.
+func (s *Store) DeleteVersion(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		cur, err := lockVersionRow(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if cur.IsDefault {
+			return sqlrow.DeleteDefault(cur)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM logs WHERE repository_uuid = $1 AND version_id = $2`, cur.RepositoryUUID, id); err != nil {
+			return fmt.Errorf("deleting the logs of version %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM versions WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("deleting version %d: %w", id, err)
+		}
+		return s.notify(ctx, tx, Change{Kind: ChangeVersions, Repository: cur.RepositoryUUID})
+	})
+}

@@ -418,3 +418,69 @@ func (t *sentenceTable) set(ctx context.Context, tx *sql.Tx, versionID int64, la
 	}
 	return out, rows.Err()
 }
+
+// copyVersion copies the sentences of version from, with their spans, into
+// version v (see Store.CreateVersion), in tx, and bumps v's revision of
+// every language copied when the table is revised.
+func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64, v repository.Version) error {
+	src, err := t.all(ctx, tx, from)
+	if err != nil {
+		return fmt.Errorf("reading %ss to copy: %w", t.what, err)
+	}
+	copied, err := sqlrow.CopySentences(src, v, func(e *repository.Example) error {
+		err := tx.QueryRowContext(ctx, t.q(sqlInsertSentence), e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text),
+			e.Language, e.Intent, ts(e.CreatedAt), ts(e.UpdatedAt)).Scan(&e.ID)
+		if err != nil {
+			return err
+		}
+		return t.insertSpans(ctx, tx, e)
+	})
+	if err != nil {
+		return fmt.Errorf("copying %ss: %w", t.what, err)
+	}
+	if !t.revised {
+		return nil
+	}
+	return bump(ctx, tx, v.ID, copied.Languages...)
+}
+
+// all returns every sentence of a version with its spans, by ID, reading
+// in tx. One statement reads both, so that they come from one snapshot even
+// in a READ COMMITTED transaction (a sentence changed meanwhile never comes
+// with another text's spans).
+func (t *sentenceTable) all(ctx context.Context, tx *sql.Tx, versionID int64) ([]repository.Example, error) {
+	rows, err := tx.QueryContext(ctx, t.q(`SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent,
+    x.created_at, x.updated_at, s.start_pos, s.end_pos, s.entity, s.grp
+FROM {table} x LEFT JOIN {spans} s ON s.{fk} = x.id WHERE x.version_id = $1 ORDER BY x.id, s.start_pos`), versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []repository.Example
+	for rows.Next() {
+		var start, end sql.NullInt64
+		var entity, group sql.NullString
+		e, err := scan.Sentence(withColumns{rows, []any{&start, &end, &entity, &group}})
+		if err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].ID != e.ID {
+			out = append(out, e)
+		}
+		if start.Valid {
+			last := &out[len(out)-1]
+			last.Entities = append(last.Entities, nlu.Span{Start: int(start.Int64), End: int(end.Int64), Entity: entity.String, Group: group.String})
+		}
+	}
+	return out, rows.Err()
+}
+
+// withColumns is a row whose Scan reads the columns a scanner asks for and
+// then the extra ones that follow them.
+type withColumns struct {
+	row   rowScanner
+	extra []any
+}
+
+// Scan implements sqlrow.Row.
+func (w withColumns) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }

@@ -172,3 +172,102 @@ func (s *Store) ListVersions(ctx context.Context, repoUUID string) ([]repository
 	}
 	return out, rows.Err()
 }
+
+// CreateVersion implements repository.Store.
+func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM repositories WHERE uuid = ?`, v.RepositoryUUID).Scan(&n); err != nil {
+			return fmt.Errorf("finding repository: %w", err)
+		}
+		if n == 0 {
+			return sabia.Errorf(sabia.ENOTFOUND, "repository %q not found", v.RepositoryUUID)
+		}
+		if from != 0 {
+			src, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, from))
+			if err != nil {
+				return notFound(err, "version %d", from)
+			}
+			if src.RepositoryUUID != v.RepositoryUUID {
+				return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", from)
+			}
+		}
+		if v.IsDefault {
+			if err := unsetDefault(ctx, tx, v.RepositoryUUID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, sqlInsertVersion, v.RepositoryUUID, v.Name, v.IsDefault, fmtTime(v.CreatedAt))
+		if isUnique(err) {
+			return sabia.Errorf(sabia.ECONFLICT, "version %q already exists", v.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("inserting version: %w", err)
+		}
+		if v.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if from == 0 {
+			return nil
+		}
+		if err := examples.copyVersion(ctx, tx, from, *v); err != nil {
+			return err
+		}
+		return testSentences.copyVersion(ctx, tx, from, *v)
+	})
+}
+
+// unsetDefault makes a repository's default version an ordinary one, before
+// another becomes the default.
+func unsetDefault(ctx context.Context, tx *sql.Tx, repoUUID string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE versions SET is_default = 0 WHERE repository_uuid = ? AND is_default = 1`, repoUUID); err != nil {
+		return fmt.Errorf("unsetting the default version: %w", err)
+	}
+	return nil
+}
+
+// UpdateVersion implements repository.Store.
+func (s *Store) UpdateVersion(ctx context.Context, v *repository.Version) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		cur, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, v.ID))
+		if err != nil {
+			return notFound(err, "version %d", v.ID)
+		}
+		isDefault := cur.IsDefault || v.IsDefault
+		if isDefault && !cur.IsDefault {
+			if err := unsetDefault(ctx, tx, cur.RepositoryUUID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE versions SET name = ?, is_default = ? WHERE id = ?`, v.Name, isDefault, v.ID)
+		if isUnique(err) {
+			return sabia.Errorf(sabia.ECONFLICT, "version %q already exists", v.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("updating version: %w", err)
+		}
+		v.RepositoryUUID, v.IsDefault, v.CreatedAt = cur.RepositoryUUID, isDefault, cur.CreatedAt
+		return nil
+	})
+}
+
+// DeleteVersion implements repository.Store. Foreign keys cascade to what
+// the version holds but its logs, which have none.
+func (s *Store) DeleteVersion(ctx context.Context, id int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		cur, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, id))
+		if err != nil {
+			return notFound(err, "version %d", id)
+		}
+		if cur.IsDefault {
+			return sqlrow.DeleteDefault(cur)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM logs WHERE repository_uuid = ? AND version_id = ?`, cur.RepositoryUUID, id); err != nil {
+			return fmt.Errorf("deleting the logs of version %d: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM versions WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("deleting version %d: %w", id, err)
+		}
+		return nil
+	})
+}

@@ -374,3 +374,72 @@ func (t *sentenceTable) set(ctx context.Context, tx *sql.Tx, versionID int64, la
 	}
 	return out, rows.Err()
 }
+
+// copyVersion copies the sentences of version from, with their spans, into
+// version v (see Store.CreateVersion), in tx, and bumps v's revision of
+// every language copied when the table is revised.
+func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64, v repository.Version) error {
+	src, err := t.all(ctx, tx, from)
+	if err != nil {
+		return fmt.Errorf("reading %ss to copy: %w", t.what, err)
+	}
+	ins, err := tx.PrepareContext(ctx, t.q(sqlInsertSentence))
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	spans, err := tx.PrepareContext(ctx, t.q(sqlInsertSpan))
+	if err != nil {
+		return err
+	}
+	defer spans.Close()
+	copied, err := sqlrow.CopySentences(src, v, func(e *repository.Example) error {
+		res, err := ins.ExecContext(ctx, e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent,
+			fmtTime(e.CreatedAt), fmtTime(e.UpdatedAt))
+		if err != nil {
+			return err
+		}
+		if e.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return t.insertSpans(ctx, spans, e)
+	})
+	if err != nil {
+		return fmt.Errorf("copying %ss: %w", t.what, err)
+	}
+	if !t.revised {
+		return nil
+	}
+	return bump(ctx, tx, v.ID, copied.Languages...)
+}
+
+// all returns every sentence of a version with its spans, by ID, reading
+// in tx.
+func (t *sentenceTable) all(ctx context.Context, tx *sql.Tx, versionID int64) ([]repository.Example, error) {
+	rows, err := tx.QueryContext(ctx, t.q(sqlSelectSentence+` WHERE x.version_id = ? ORDER BY x.id`), versionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []repository.Example
+	for rows.Next() {
+		e, err := scan.Sentence(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	spans, err := t.loadSpans(ctx, tx, t.q(`SELECT id FROM {table} WHERE version_id = ?`), versionID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if sp := spans[out[i].ID]; sp != nil {
+			out[i].Entities = sp
+		}
+	}
+	return out, nil
+}
