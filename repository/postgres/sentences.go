@@ -124,11 +124,7 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 			case !errors.Is(err, sql.ErrNoRows):
 				return fmt.Errorf("checking duplicates: %w", err)
 			}
-			args := []any{e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent, ts(e.CreatedAt), ts(e.UpdatedAt)}
-			if t.revised {
-				args = append(args, translatedFrom(e.TranslatedFrom))
-			}
-			err = tx.QueryRowContext(ctx, t.q(sqlInsertSentence), args...).Scan(&e.ID)
+			err = tx.QueryRowContext(ctx, t.q(sqlInsertSentence), t.insertArgs(e)...).Scan(&e.ID)
 			if c, ok := uniqueViolation(err); ok && c == constraintTranslation {
 				// A concurrent transaction translated the original since the check.
 				return sqlrow.Prefixed(sqlrow.TranslationConflict(e.TranslatedFrom, e.Language, 0), "%s %d", t.what, i)
@@ -419,6 +415,15 @@ func (t *sentenceTable) set(ctx context.Context, tx *sql.Tx, versionID int64, la
 	return out, rows.Err()
 }
 
+// insertArgs are the arguments of sqlInsertSentence for e.
+func (t *sentenceTable) insertArgs(e *repository.Example) []any {
+	args := []any{e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent, ts(e.CreatedAt), ts(e.UpdatedAt)}
+	if t.revised {
+		args = append(args, translatedFrom(e.TranslatedFrom))
+	}
+	return args
+}
+
 // copyVersion copies the sentences of version from, with their spans, into
 // version v (see Store.CreateVersion), in tx, and bumps v's revision of
 // every language copied when the table is revised.
@@ -428,8 +433,7 @@ func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64,
 		return fmt.Errorf("reading %ss to copy: %w", t.what, err)
 	}
 	copied, err := sqlrow.CopySentences(src, v, func(e *repository.Example) error {
-		err := tx.QueryRowContext(ctx, t.q(sqlInsertSentence), e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text),
-			e.Language, e.Intent, ts(e.CreatedAt), ts(e.UpdatedAt)).Scan(&e.ID)
+		err := tx.QueryRowContext(ctx, t.q(sqlInsertSentence), t.insertArgs(e)...).Scan(&e.ID)
 		if err != nil {
 			return err
 		}
@@ -441,6 +445,11 @@ func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64,
 	if !t.revised {
 		return nil
 	}
+	for _, l := range copied.Links {
+		if _, err := tx.ExecContext(ctx, `UPDATE examples SET translated_from = $1 WHERE id = $2`, l[1], l[0]); err != nil {
+			return fmt.Errorf("linking copied translation %d: %w", l[0], err)
+		}
+	}
 	return bump(ctx, tx, v.ID, copied.Languages...)
 }
 
@@ -449,7 +458,7 @@ func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64,
 // in a READ COMMITTED transaction (a sentence changed meanwhile never comes
 // with another text's spans).
 func (t *sentenceTable) all(ctx context.Context, tx *sql.Tx, versionID int64) ([]repository.Example, error) {
-	rows, err := tx.QueryContext(ctx, t.q(`SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent,
+	rows, err := tx.QueryContext(ctx, t.q(`SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, {tf},
     x.created_at, x.updated_at, s.start_pos, s.end_pos, s.entity, s.grp
 FROM {table} x LEFT JOIN {spans} s ON s.{fk} = x.id WHERE x.version_id = $1 ORDER BY x.id, s.start_pos`), versionID)
 	if err != nil {

@@ -118,12 +118,7 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 			case !errors.Is(err, sql.ErrNoRows):
 				return fmt.Errorf("checking duplicates: %w", err)
 			}
-			args := []any{e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent,
-				fmtTime(e.CreatedAt), fmtTime(e.UpdatedAt)}
-			if t.revised {
-				args = append(args, translatedFrom(e.TranslatedFrom))
-			}
-			res, err := ins.ExecContext(ctx, args...)
+			res, err := ins.ExecContext(ctx, t.insertArgs(e)...)
 			if err != nil {
 				return fmt.Errorf("inserting %s %d: %w", t.what, i, err)
 			}
@@ -146,6 +141,16 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 		}
 		return nil
 	})
+}
+
+// insertArgs are the arguments of sqlInsertSentence for e.
+func (t *sentenceTable) insertArgs(e *repository.Example) []any {
+	args := []any{e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent,
+		fmtTime(e.CreatedAt), fmtTime(e.UpdatedAt)}
+	if t.revised {
+		args = append(args, translatedFrom(e.TranslatedFrom))
+	}
+	return args
 }
 
 // checkTranslation checks item i of a batch being created when it is a
@@ -394,8 +399,7 @@ func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64,
 	}
 	defer spans.Close()
 	copied, err := sqlrow.CopySentences(src, v, func(e *repository.Example) error {
-		res, err := ins.ExecContext(ctx, e.RepositoryUUID, e.VersionID, e.Text, nlu.Fold(e.Text), e.Language, e.Intent,
-			fmtTime(e.CreatedAt), fmtTime(e.UpdatedAt))
+		res, err := ins.ExecContext(ctx, t.insertArgs(e)...)
 		if err != nil {
 			return err
 		}
@@ -409,6 +413,11 @@ func (t *sentenceTable) copyVersion(ctx context.Context, tx *sql.Tx, from int64,
 	}
 	if !t.revised {
 		return nil
+	}
+	for _, l := range copied.Links {
+		if _, err := tx.ExecContext(ctx, `UPDATE examples SET translated_from = ? WHERE id = ?`, l[1], l[0]); err != nil {
+			return fmt.Errorf("linking copied translation %d: %w", l[0], err)
+		}
 	}
 	return bump(ctx, tx, v.ID, copied.Languages...)
 }

@@ -10,17 +10,22 @@ import (
 )
 
 // Copied is what CopySentences did: the ID of each copy by the ID of its
-// original, and the languages copied, sorted, without repeats.
+// original, the languages copied, sorted, without repeats, and the
+// translation links among the copies.
 type Copied struct {
 	IDs       map[int64]int64
 	Languages []string
+	// Links holds, for each copy of a translation, the copy's ID and the ID
+	// of the copy of its original: the store sets translated_from from it.
+	Links [][2]int64
 }
 
 // CopySentences copies sentences (the examples or test sentences of one
 // version, read with their spans) into version v, one at a time with insert,
 // which stores a sentence with its spans and sets its ID. A copy keeps the
 // text, language, intent and spans of its original; its version is v and
-// its CreatedAt and UpdatedAt are v.CreatedAt.
+// its CreatedAt and UpdatedAt are v.CreatedAt. insert never sees
+// TranslatedFrom: the links go in Copied.Links.
 //
 // The copies are made one by one, not with INSERT … SELECT, so that the
 // stores learn each copy's new ID: a column that links a sentence to
@@ -41,6 +46,16 @@ func CopySentences(src []repository.Example, v repository.Version, insert func(*
 		}
 		out.IDs[e.ID] = c.ID
 		out.Languages = append(out.Languages, e.Language)
+	}
+	for _, e := range src {
+		if e.TranslatedFrom == 0 {
+			continue
+		}
+		orig, ok := out.IDs[e.TranslatedFrom]
+		if !ok {
+			return Copied{}, fmt.Errorf("copying %d: its original %d is not in the version", e.ID, e.TranslatedFrom)
+		}
+		out.Links = append(out.Links, [2]int64{out.IDs[e.ID], orig})
 	}
 	slices.Sort(out.Languages)
 	out.Languages = slices.Compact(out.Languages)

@@ -104,11 +104,13 @@ func testCreateVersion(t *testing.T, s repository.Store) {
 func testCopyVersion(t *testing.T, s repository.Store) {
 	ctx := t.Context()
 	f := newRepo(t, s, "r1", t0, "pt_br", "es", "en")
+	cancel := f.example("pt_br", "cancelar", "cancela aí pfv")
 	f.add(t, s,
 		f.example("pt_br", "segunda_via", "qro a 2ª via do boleto", span(8, 11, "documento", "tipo"), span(16, 22, "documento", "")),
-		f.example("pt_br", "cancelar", "cancela aí pfv"),
+		cancel,
 		f.example("es", "cancelar", "cancelá mi suscripción porfa", span(11, 22, "producto", "")),
 	)
+	f.add(t, s, f.translation(cancel, "es", "cancelalo porfa"))
 	f.addTests(t, s,
 		f.sentence("pt_br", "segunda_via", "manda o boleto de novo", span(8, 14, "documento", "")),
 		f.sentence("es", "cancelar", "quiero dar de baja el plan"),
@@ -136,9 +138,13 @@ func testCopyVersion(t *testing.T, s repository.Store) {
 	noErr(t, err)
 	cloneTests, _, err := s.ListTestSentences(ctx, repository.TestSentenceFilter{VersionID: clone.ID})
 	noErr(t, err)
-	if len(cloneEx) != 3 || len(cloneTests) != 2 {
-		t.Fatalf("copied %d examples and %d test sentences, want 3 and 2", len(cloneEx), len(cloneTests))
+	if len(cloneEx) != 4 || len(cloneTests) != 2 {
+		t.Fatalf("copied %d examples and %d test sentences, want 4 and 2", len(cloneEx), len(cloneTests))
 	}
+	// A copied translation translates the copy of its original.
+	equal(t, "source translation", srcEx[3].TranslatedFrom, srcEx[1].ID)
+	equal(t, "copied translation", cloneEx[3].TranslatedFrom, cloneEx[1].ID)
+	equal(t, "copied original", cloneEx[1].TranslatedFrom, int64(0))
 	check := func(what string, src, got repository.Example) {
 		t.Helper()
 		if got.ID == src.ID || got.VersionID != clone.ID || got.RepositoryUUID != "r1" {
@@ -171,7 +177,7 @@ func testCopyVersion(t *testing.T, s repository.Store) {
 	equal(t, "revision of a language without examples", revision(t, s, clone.ID, "en"), int64(0))
 	intents, err := s.ListIntents(ctx, clone.ID, "")
 	noErr(t, err)
-	equal(t, "intents", intents, []repository.IntentSummary{intentSum("cancelar", 2), intentSum("segunda_via", 1)})
+	equal(t, "intents", intents, []repository.IntentSummary{intentSum("cancelar", 3), intentSum("segunda_via", 1)})
 
 	// Models, jobs, evaluations and logs stay with the original.
 	_, err = s.LatestModelInfo(ctx, "r1", clone.ID, "pt_br")
@@ -185,18 +191,18 @@ func testCopyVersion(t *testing.T, s repository.Store) {
 	// The two versions live apart from now on.
 	noErr(t, s.DeleteExample(ctx, cloneEx[0].ID))
 	c.add(t, s, c.example("pt_br", "saudacao", "oii, td bem?"))
-	equal(t, "examples of the original", countExamples(t, s, repository.ExampleFilter{VersionID: f.version.ID}), 3)
+	equal(t, "examples of the original", countExamples(t, s, repository.ExampleFilter{VersionID: f.version.ID}), 4)
 	equal(t, "revision of the original", revision(t, s, f.version.ID, "pt_br"), srcRev)
 	_, err = s.RenameIntent(ctx, clone.ID, "cancelar", "cancelamento", at(20))
 	noErr(t, err)
 	srcIntents, err := s.ListIntents(ctx, f.version.ID, "")
 	noErr(t, err)
-	equal(t, "intents of the original", srcIntents, []repository.IntentSummary{intentSum("cancelar", 2), intentSum("segunda_via", 1)})
+	equal(t, "intents of the original", srcIntents, []repository.IntentSummary{intentSum("cancelar", 3), intentSum("segunda_via", 1)})
 
 	// A copy of the copy, made the default: the old default steps down.
 	third := c.newVersion(t, s, "v3", true, clone.ID)
 	equal(t, "defaults", defaults(t, s, "r1"), []string{"v3"})
-	equal(t, "examples of the copy of the copy", countExamples(t, s, repository.ExampleFilter{VersionID: third.ID}), 3)
+	equal(t, "examples of the copy of the copy", countExamples(t, s, repository.ExampleFilter{VersionID: third.ID}), 4)
 
 	// Copying an empty version copies nothing and bumps nothing.
 	empty := f.newVersion(t, s, "vazia", false, 0)
