@@ -22,15 +22,18 @@ const maxText = maxJSONLLine
 
 // Formats names the file formats Decode and Encode know, in the order a user
 // is offered them: "jsonl" (ReadJSONL), "rasa" (ReadRasaYAML), "csv"
-// (ReadCSV) and "bothub" (ReadBothubJSON). Callers must not modify it.
-var Formats = []string{"jsonl", "rasa", "csv", "bothub"}
+// (ReadCSV), "bothub" (ReadBothubJSON), "luis" (ReadLUISJSON, a Microsoft
+// LUIS app) and "dialogflow" (ReadDialogflowZIP, a Google Dialogflow ES
+// agent ZIP). Callers must not modify it.
+var Formats = []string{"jsonl", "rasa", "csv", "bothub", "luis", "dialogflow"}
 
 // Decode reads examples in the named format (one of Formats).
 //
 // Returns an EINVALID *sabia.Error naming the known formats for an unknown
 // one, and otherwise the errors of the format's reader: EINVALID naming the
-// line or example for malformed input, ETOOLARGE for more than 100,000
-// examples or a text over 1 MiB. Errors of r are wrapped.
+// line or example (or file and phrase) for malformed input, ETOOLARGE for
+// more than 100,000 examples or a text over 1 MiB, and for "dialogflow" a
+// ZIP over its bounds (see ReadDialogflowZIP). Errors of r are wrapped.
 func Decode(format string, r io.Reader) ([]nlu.Example, error) {
 	switch format {
 	case "jsonl":
@@ -49,13 +52,18 @@ func Decode(format string, r io.Reader) ([]nlu.Example, error) {
 	case "bothub":
 		exs, _, err := ReadBothubJSON(r)
 		return exs, err
+	case "luis":
+		return ReadLUISJSON(r)
+	case "dialogflow":
+		return ReadDialogflowZIP(r)
 	}
 	return nil, unknownFormat(format)
 }
 
 // Encode writes examples in the named format (one of Formats). language is
-// written by the formats that hold one ("bothub"; "" writes none) and
-// ignored by the others.
+// written by the formats that hold one ("bothub", where "" writes none;
+// "luis" and "dialogflow", where "" writes Brazilian Portuguese) and ignored
+// by the others.
 //
 // Returns an EINVALID *sabia.Error naming the known formats for an unknown
 // one, and otherwise the errors of the format's writer (EINVALID, before
@@ -71,6 +79,10 @@ func Encode(format string, w io.Writer, language string, examples []nlu.Example)
 		return WriteCSV(w, examples)
 	case "bothub":
 		return WriteBothubJSON(w, language, examples)
+	case "luis":
+		return WriteLUISJSON(w, language, examples)
+	case "dialogflow":
+		return WriteDialogflowZIP(w, language, examples)
 	}
 	return unknownFormat(format)
 }
@@ -85,8 +97,10 @@ func ContentType(format string) string {
 		return "application/yaml"
 	case "csv":
 		return "text/csv"
-	case "bothub":
+	case "bothub", "luis":
 		return "application/json"
+	case "dialogflow":
+		return "application/zip"
 	}
 	return ""
 }
@@ -101,8 +115,10 @@ func FileExtension(format string) string {
 		return "yml"
 	case "csv":
 		return "csv"
-	case "bothub":
+	case "bothub", "luis":
 		return "json"
+	case "dialogflow":
+		return "zip"
 	}
 	return ""
 }
