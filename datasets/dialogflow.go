@@ -95,9 +95,10 @@ type dfChunk struct {
 // skipped: their text is a pattern such as "@sys.date:data", not a
 // sentence. Entity definitions (entities/) and everything else in the agent
 // are ignored, as are unknown keys. The files may sit in one folder at the
-// top of the ZIP (where agent.json is). Examples come back intent by
-// intent, in the order of the usersays files in the ZIP, with spans in text
-// order and rune offsets.
+// top of the ZIP (where agent.json is). Examples come back grouped by
+// intent, intents in the order their usersays files come in the ZIP (the
+// fallback intents together as one), with spans in text order and rune
+// offsets.
 //
 // The ZIP is read into memory whole. Returns ETOOLARGE when it is larger
 // than 64 MiB, holds more than 10,000 files, unpacks to more than 64 MiB
@@ -158,7 +159,9 @@ func ReadDialogflowZIP(r io.Reader) ([]nlu.Example, error) {
 	}
 	suffix := "_usersays_" + strings.ToLower(strings.TrimSpace(*ag.Language)) + ".json"
 
-	out := []nlu.Example{}
+	var groups [][]nlu.Example // examples by intent
+	index := map[string]int{}  // intent → position in groups
+	n := 0
 	for _, f := range zr.File {
 		name, ok := strings.CutPrefix(f.Name, prefix+"intents/")
 		if !ok || strings.Contains(name, "/") || len(name) <= len(suffix) || !strings.EqualFold(name[len(name)-len(suffix):], suffix) {
@@ -188,7 +191,7 @@ func ReadDialogflowZIP(r io.Reader) ([]nlu.Example, error) {
 			if p.IsTemplate {
 				continue
 			}
-			if len(out) == maxExamples {
+			if n == maxExamples {
 				return nil, tooManyExamples()
 			}
 			ex, err := dfToExample(p)
@@ -196,8 +199,19 @@ func ReadDialogflowZIP(r io.Reader) ([]nlu.Example, error) {
 				return nil, readError(fmt.Sprintf("%s: phrase %d", clip(f.Name), i), err)
 			}
 			ex.Intent = intent
-			out = append(out, ex)
+			g, ok := index[intent]
+			if !ok {
+				g = len(groups)
+				index[intent] = g
+				groups = append(groups, nil)
+			}
+			groups[g] = append(groups[g], ex)
+			n++
 		}
+	}
+	out := make([]nlu.Example, 0, n)
+	for _, g := range groups {
+		out = append(out, g...)
 	}
 	return out, nil
 }
@@ -442,9 +456,13 @@ func WriteDialogflowZIP(w io.Writer, language string, examples []nlu.Example) er
 		if err := add(base+".json", entity); err != nil {
 			return err
 		}
-		values := make([]map[string]any, len(entries[e]))
+		type entry struct {
+			Value    string   `json:"value"`
+			Synonyms []string `json:"synonyms"`
+		}
+		values := make([]entry, len(entries[e]))
 		for j, v := range entries[e] {
-			values[j] = map[string]any{"value": v, "synonyms": []string{v}}
+			values[j] = entry{Value: v, Synonyms: []string{v}}
 		}
 		if err := add(base+"_entries_"+lang+".json", values); err != nil {
 			return err

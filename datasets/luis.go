@@ -53,7 +53,8 @@ type luisEntity struct {
 //
 // Only "luis_schema_version" and "utterances" are read; intents and entities
 // without utterances, patterns, phrase lists, closed lists and settings are
-// ignored, as are unknown keys of an utterance or a label. The intent
+// ignored, as are unknown keys of an utterance or a label, and a UTF-8
+// byte-order mark at the start. The intent
 // LUISOutOfScopeIntent ("None") is read as Intent "" (out of scope). An
 // entity label's "role" becomes the span's Group. In 7.0 a label may nest
 // the labels of its child entities in "children": only the top-level entity
@@ -74,7 +75,11 @@ type luisEntity struct {
 // 100,000 utterances or a text over 1 MiB. Errors of r are wrapped.
 func ReadLUISJSON(r io.Reader) ([]nlu.Example, error) {
 	rec := &errRecorder{r: r}
-	dec := json.NewDecoder(bufio.NewReader(rec))
+	br := bufio.NewReader(rec)
+	if b, _ := br.Peek(3); string(b) == "\ufeff" {
+		_, _ = br.Discard(3) // byte-order mark left by Windows editors
+	}
+	dec := json.NewDecoder(br)
 	fail := func(where string, err error) error {
 		if rec.err != nil {
 			return fmt.Errorf("reading JSON: %w", rec.err)
