@@ -501,6 +501,8 @@ type fileNamer map[string]bool
 // systems allow 255 bytes, and a usersays suffix follows.
 const maxFileName = 100
 
+// name returns the file name of s, not given before (a "_2", "_3", ...
+// suffix tells apart names that would be the same).
 func (used fileNamer) name(s string) string {
 	var b strings.Builder
 	for _, r := range s {
@@ -521,8 +523,8 @@ func (used fileNamer) name(s string) string {
 	if name == "" {
 		name = "_"
 	}
-	for i := 2; used[strings.ToLower(name)]; i++ {
-		name = fmt.Sprintf("%s_%d", strings.TrimRight(string(base), " ."), i)
+	for i, stem := 2, name; used[strings.ToLower(name)]; i++ {
+		name = fmt.Sprintf("%s_%d", stem, i)
 	}
 	used[strings.ToLower(name)] = true
 	return name

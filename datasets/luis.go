@@ -302,11 +302,14 @@ type luisApp struct {
 	Settings           []struct{}      `json:"settings"`
 }
 
+// luisIntentDef is an intent of the app's "intents" list.
 type luisIntentDef struct {
 	Name     string     `json:"name"`
 	Features []struct{} `json:"features"`
 }
 
+// luisEntityDef is a machine-learned entity of the app's "entities" list,
+// with the roles its labels use.
 type luisEntityDef struct {
 	Name     string     `json:"name"`
 	Children []struct{} `json:"children"`
@@ -314,6 +317,7 @@ type luisEntityDef struct {
 	Features []struct{} `json:"features"`
 }
 
+// luisUtterOut is an utterance as WriteLUISJSON writes it.
 type luisUtterOut struct {
 	Text     string       `json:"text"`
 	Intent   string       `json:"intent"`
