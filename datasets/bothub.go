@@ -49,18 +49,7 @@ func ReadBothubJSON(r io.Reader) ([]nlu.Example, string, error) {
 	rec := &errRecorder{r: r}
 	dec := json.NewDecoder(bufio.NewReader(rec))
 	dec.DisallowUnknownFields()
-	fail := func(where string, err error) error {
-		if rec.err != nil {
-			return fmt.Errorf("reading JSON: %w", rec.err)
-		}
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-			err = errors.New("unexpected end of the JSON")
-		}
-		if where == "" {
-			return sabia.Errorf(sabia.EINVALID, "malformed JSON near byte %d: %v", dec.InputOffset(), err)
-		}
-		return sabia.Errorf(sabia.EINVALID, "%s: %v", where, err)
-	}
+	fail := jsonFailer(rec, dec)
 
 	var out []nlu.Example
 	language := ""
@@ -73,7 +62,7 @@ func ReadBothubJSON(r io.Reader) ([]nlu.Example, string, error) {
 	}
 	switch tok {
 	case json.Delim('['):
-		if out, err = readBothubExamples(dec, fail); err != nil {
+		if out, err = readJSONExamples(dec, fail, "example", bothubToExample); err != nil {
 			return nil, "", err
 		}
 	case json.Delim('{'):
@@ -105,7 +94,7 @@ func ReadBothubJSON(r io.Reader) ([]nlu.Example, string, error) {
 				if tok != json.Delim('[') {
 					return nil, "", sabia.Errorf(sabia.EINVALID, `"examples" must be an array`)
 				}
-				if out, err = readBothubExamples(dec, fail); err != nil {
+				if out, err = readJSONExamples(dec, fail, "example", bothubToExample); err != nil {
 					return nil, "", err
 				}
 			default:
@@ -135,31 +124,6 @@ func ReadBothubJSON(r io.Reader) ([]nlu.Example, string, error) {
 		return nil, "", fmt.Errorf("reading JSON: %w", rec.err)
 	}
 	return out, language, nil
-}
-
-// readBothubExamples reads the elements of the examples array, whose '[' dec
-// has just read, and its closing ']'.
-func readBothubExamples(dec *json.Decoder, fail func(string, error) error) ([]nlu.Example, error) {
-	out := []nlu.Example{}
-	for i := 0; dec.More(); i++ {
-		if i == maxExamples {
-			return nil, tooManyExamples()
-		}
-		where := fmt.Sprintf("example %d", i)
-		var raw bothubExample
-		if err := dec.Decode(&raw); err != nil {
-			return nil, fail(where, err)
-		}
-		ex, err := bothubToExample(raw)
-		if err != nil {
-			return nil, readError(where, err)
-		}
-		out = append(out, ex)
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, fail("", err)
-	}
-	return out, nil
 }
 
 func bothubToExample(raw bothubExample) (nlu.Example, error) {

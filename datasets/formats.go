@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -231,6 +232,52 @@ func checkWritable(i int, ex nlu.Example) error {
 		}
 	}
 	return nil
+}
+
+// jsonFailer returns how a streaming JSON reader reports a failure of dec,
+// which reads from rec: the error of rec, wrapped, when it failed; else an
+// EINVALID *sabia.Error naming where ("example 3") or, when where is "", the
+// byte offset.
+func jsonFailer(rec *errRecorder, dec *json.Decoder) func(where string, err error) error {
+	return func(where string, err error) error {
+		if rec.err != nil {
+			return fmt.Errorf("reading JSON: %w", rec.err)
+		}
+		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = errors.New("unexpected end of the JSON")
+		}
+		if where == "" {
+			return sabia.Errorf(sabia.EINVALID, "malformed JSON near byte %d: %v", dec.InputOffset(), err)
+		}
+		return sabia.Errorf(sabia.EINVALID, "%s: %v", where, err)
+	}
+}
+
+// readJSONExamples reads the elements of a JSON array of examples, whose '['
+// dec has just read, and its closing ']': each decoded as a T and converted
+// by convert, errors naming it as noun and index ("utterance 3"), at most
+// maxExamples of them.
+func readJSONExamples[T any](dec *json.Decoder, fail func(string, error) error, noun string, convert func(T) (nlu.Example, error)) ([]nlu.Example, error) {
+	out := []nlu.Example{}
+	for i := 0; dec.More(); i++ {
+		if i == maxExamples {
+			return nil, tooManyExamples()
+		}
+		where := fmt.Sprintf("%s %d", noun, i)
+		var raw T
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fail(where, err)
+		}
+		ex, err := convert(raw)
+		if err != nil {
+			return nil, readError(where, err)
+		}
+		out = append(out, ex)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fail("", err)
+	}
+	return out, nil
 }
 
 // errRecorder remembers the first error of its reader other than io.EOF, so

@@ -80,18 +80,7 @@ func ReadLUISJSON(r io.Reader) ([]nlu.Example, error) {
 		_, _ = br.Discard(3) // byte-order mark left by Windows editors
 	}
 	dec := json.NewDecoder(br)
-	fail := func(where string, err error) error {
-		if rec.err != nil {
-			return fmt.Errorf("reading JSON: %w", rec.err)
-		}
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-			err = errors.New("unexpected end of the JSON")
-		}
-		if where == "" {
-			return sabia.Errorf(sabia.EINVALID, "malformed JSON near byte %d: %v", dec.InputOffset(), err)
-		}
-		return sabia.Errorf(sabia.EINVALID, "%s: %v", where, err)
-	}
+	fail := jsonFailer(rec, dec)
 
 	tok, err := dec.Token()
 	if err != nil {
@@ -129,7 +118,7 @@ func ReadLUISJSON(r io.Reader) ([]nlu.Example, error) {
 			if tok != json.Delim('[') {
 				return nil, sabia.Errorf(sabia.EINVALID, `"utterances" must be an array`)
 			}
-			if out, err = readLUISUtterances(dec, fail); err != nil {
+			if out, err = readJSONExamples(dec, fail, "utterance", luisToExample); err != nil {
 				return nil, err
 			}
 		default:
@@ -172,31 +161,6 @@ func luisVersionSupported(v string) bool {
 	major, _, _ := strings.Cut(v, ".")
 	n, err := strconv.Atoi(major)
 	return err == nil && n >= 3 && n <= 7
-}
-
-// readLUISUtterances reads the elements of the utterances array, whose '['
-// dec has just read, and its closing ']'.
-func readLUISUtterances(dec *json.Decoder, fail func(string, error) error) ([]nlu.Example, error) {
-	out := []nlu.Example{}
-	for i := 0; dec.More(); i++ {
-		if i == maxExamples {
-			return nil, tooManyExamples()
-		}
-		where := fmt.Sprintf("utterance %d", i)
-		var raw luisUtterance
-		if err := dec.Decode(&raw); err != nil {
-			return nil, fail(where, err)
-		}
-		ex, err := luisToExample(raw)
-		if err != nil {
-			return nil, readError(where, err)
-		}
-		out = append(out, ex)
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, fail("", err)
-	}
-	return out, nil
 }
 
 func luisToExample(raw luisUtterance) (nlu.Example, error) {
