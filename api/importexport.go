@@ -20,7 +20,7 @@ const MaxImportBytes = 32 << 20
 func (s *Server) importExportRoutes() {
 	const base = "/v1/repositories/{uuid}"
 	s.handle(route{Method: http.MethodPost, Pattern: base + "/import",
-		Summary: "Import examples from a file in the body (query: format jsonl, rasa, csv or bothub; language; version): all or none; texts already there or repeated are skipped and counted; a Bothub file's translations become translations of their examples",
+		Summary: "Import examples from a file sent as the raw body (query: format jsonl, rasa, csv, bothub, luis or dialogflow; language; version): all or none; texts already there or repeated are skipped and counted; a Bothub file's translations become translations of their examples",
 		Tag:     "examples", Auth: authAny, Response: repository.ImportResult{}},
 		func(w http.ResponseWriter, r *http.Request) {
 			res, err := s.importFile(r)
@@ -31,7 +31,7 @@ func (s *Server) importExportRoutes() {
 			writeJSON(w, http.StatusOK, res)
 		})
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/export",
-		Summary: "Export a version's examples of one language as a file (query: format jsonl, rasa, csv or bothub; language, default the main one; version); bothub nests each example's translations",
+		Summary: "Export a version's examples of one language as a file to download (query: format jsonl, rasa, csv, bothub, luis or dialogflow; language, default the main one; version); bothub nests each example's translations",
 		Tag:     "examples", Auth: authAny},
 		func(w http.ResponseWriter, r *http.Request) {
 			uuid, v, lang, err := scopedVersion(r, repository.RoleUser)

@@ -91,18 +91,7 @@ func ReadBothubTranslated(r io.Reader) ([]nlu.Example, [][]Translation, string, 
 	rec := &errRecorder{r: r}
 	dec := json.NewDecoder(bufio.NewReader(rec))
 	dec.DisallowUnknownFields()
-	fail := func(where string, err error) error {
-		if rec.err != nil {
-			return fmt.Errorf("reading JSON: %w", rec.err)
-		}
-		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-			err = errors.New("unexpected end of the JSON")
-		}
-		if where == "" {
-			return sabia.Errorf(sabia.EINVALID, "malformed JSON near byte %d: %v", dec.InputOffset(), err)
-		}
-		return sabia.Errorf(sabia.EINVALID, "%s: %v", where, err)
-	}
+	fail := jsonFailer(rec, dec)
 
 	var out []nlu.Example
 	var trs [][]Translation
@@ -181,35 +170,27 @@ func ReadBothubTranslated(r io.Reader) ([]nlu.Example, [][]Translation, string, 
 }
 
 // readBothubExamples reads the elements of the examples array, whose '[' dec
-// has just read, and its closing ']'.
+// has just read, and its closing ']', with each example's translations.
 func readBothubExamples(dec *json.Decoder, fail func(string, error) error) ([]nlu.Example, [][]Translation, error) {
-	out := []nlu.Example{}
 	trs := [][]Translation{}
-	for i := 0; dec.More(); i++ {
-		if i == maxExamples {
-			return nil, nil, tooManyExamples()
-		}
-		where := fmt.Sprintf("example %d", i)
-		var raw bothubExample
-		if err := dec.Decode(&raw); err != nil {
-			return nil, nil, fail(where, err)
-		}
+	out, err := readJSONExamples(dec, fail, "example", func(raw bothubExample) (nlu.Example, error) {
 		ex, err := bothubToExample(raw)
 		if err != nil {
-			return nil, nil, readError(where, err)
+			return ex, err
 		}
 		var ts []Translation
 		for j, rt := range raw.Translations {
 			t, err := bothubToTranslation(rt)
 			if err != nil {
-				return nil, nil, readError(fmt.Sprintf("%s: translation %d", where, j), err)
+				return ex, fmt.Errorf("translation %d: %w", j, err)
 			}
 			ts = append(ts, t)
 		}
-		out, trs = append(out, ex), append(trs, ts)
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, nil, fail("", err)
+		trs = append(trs, ts)
+		return ex, nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, trs, nil
 }

@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,15 +23,18 @@ const maxText = maxJSONLLine
 
 // Formats names the file formats Decode and Encode know, in the order a user
 // is offered them: "jsonl" (ReadJSONL), "rasa" (ReadRasaYAML), "csv"
-// (ReadCSV) and "bothub" (ReadBothubJSON). Callers must not modify it.
-var Formats = []string{"jsonl", "rasa", "csv", "bothub"}
+// (ReadCSV), "bothub" (ReadBothubJSON), "luis" (ReadLUISJSON, a Microsoft
+// LUIS app) and "dialogflow" (ReadDialogflowZIP, a Google Dialogflow ES
+// agent ZIP). Callers must not modify it.
+var Formats = []string{"jsonl", "rasa", "csv", "bothub", "luis", "dialogflow"}
 
 // Decode reads examples in the named format (one of Formats).
 //
 // Returns an EINVALID *sabia.Error naming the known formats for an unknown
 // one, and otherwise the errors of the format's reader: EINVALID naming the
-// line or example for malformed input, ETOOLARGE for more than 100,000
-// examples or a text over 1 MiB. Errors of r are wrapped.
+// line or example (or file and phrase) for malformed input, ETOOLARGE for
+// more than 100,000 examples or a text over 1 MiB, and for "dialogflow" a
+// ZIP over its bounds (see ReadDialogflowZIP). Errors of r are wrapped.
 func Decode(format string, r io.Reader) ([]nlu.Example, error) {
 	exs, _, err := DecodeTranslated(format, r)
 	return exs, err
@@ -66,13 +70,18 @@ func decode(format string, r io.Reader) ([]nlu.Example, error) {
 	case "bothub":
 		exs, _, err := ReadBothubJSON(r)
 		return exs, err
+	case "luis":
+		return ReadLUISJSON(r)
+	case "dialogflow":
+		return ReadDialogflowZIP(r)
 	}
 	return nil, unknownFormat(format)
 }
 
 // Encode writes examples in the named format (one of Formats). language is
-// written by the formats that hold one ("bothub"; "" writes none) and
-// ignored by the others.
+// written by the formats that hold one ("bothub", where "" writes none;
+// "luis" and "dialogflow", where "" writes Brazilian Portuguese) and ignored
+// by the others.
 //
 // Returns an EINVALID *sabia.Error naming the known formats for an unknown
 // one, and otherwise the errors of the format's writer (EINVALID, before
@@ -96,6 +105,10 @@ func EncodeTranslated(format string, w io.Writer, language string, examples []nl
 		return WriteCSV(w, examples)
 	case "bothub":
 		return WriteBothubTranslated(w, language, examples, translations)
+	case "luis":
+		return WriteLUISJSON(w, language, examples)
+	case "dialogflow":
+		return WriteDialogflowZIP(w, language, examples)
 	}
 	return unknownFormat(format)
 }
@@ -110,8 +123,10 @@ func ContentType(format string) string {
 		return "application/yaml"
 	case "csv":
 		return "text/csv"
-	case "bothub":
+	case "bothub", "luis":
 		return "application/json"
+	case "dialogflow":
+		return "application/zip"
 	}
 	return ""
 }
@@ -126,8 +141,10 @@ func FileExtension(format string) string {
 		return "yml"
 	case "csv":
 		return "csv"
-	case "bothub":
+	case "bothub", "luis":
 		return "json"
+	case "dialogflow":
+		return "zip"
 	}
 	return ""
 }
@@ -240,6 +257,52 @@ func checkWritable(i int, ex nlu.Example) error {
 		}
 	}
 	return nil
+}
+
+// jsonFailer returns how a streaming JSON reader reports a failure of dec,
+// which reads from rec: the error of rec, wrapped, when it failed; else an
+// EINVALID *sabia.Error naming where ("example 3") or, when where is "", the
+// byte offset.
+func jsonFailer(rec *errRecorder, dec *json.Decoder) func(where string, err error) error {
+	return func(where string, err error) error {
+		if rec.err != nil {
+			return fmt.Errorf("reading JSON: %w", rec.err)
+		}
+		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
+			err = errors.New("unexpected end of the JSON")
+		}
+		if where == "" {
+			return sabia.Errorf(sabia.EINVALID, "malformed JSON near byte %d: %v", dec.InputOffset(), err)
+		}
+		return sabia.Errorf(sabia.EINVALID, "%s: %v", where, err)
+	}
+}
+
+// readJSONExamples reads the elements of a JSON array of examples, whose '['
+// dec has just read, and its closing ']': each decoded as a T and converted
+// by convert, errors naming it as noun and index ("utterance 3"), at most
+// maxExamples of them.
+func readJSONExamples[T any](dec *json.Decoder, fail func(string, error) error, noun string, convert func(T) (nlu.Example, error)) ([]nlu.Example, error) {
+	out := []nlu.Example{}
+	for i := 0; dec.More(); i++ {
+		if i == maxExamples {
+			return nil, tooManyExamples()
+		}
+		where := fmt.Sprintf("%s %d", noun, i)
+		var raw T
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fail(where, err)
+		}
+		ex, err := convert(raw)
+		if err != nil {
+			return nil, readError(where, err)
+		}
+		out = append(out, ex)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fail("", err)
+	}
+	return out, nil
 }
 
 // errRecorder remembers the first error of its reader other than io.EOF, so

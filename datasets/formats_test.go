@@ -1,9 +1,11 @@
 package datasets
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -50,18 +52,25 @@ var formatExamples = []nlu.Example{
 }
 
 func TestFormats(t *testing.T) {
-	if len(Formats) != 4 {
+	if len(Formats) != 6 {
 		t.Fatalf("Formats = %v", Formats)
 	}
-	want := map[string]string{"jsonl": "application/x-ndjson", "rasa": "application/yaml", "csv": "text/csv", "bothub": "application/json", "xlsx": ""}
+	want := map[string]string{"jsonl": "application/x-ndjson", "rasa": "application/yaml", "csv": "text/csv", "bothub": "application/json",
+		"luis": "application/json", "dialogflow": "application/zip", "xlsx": ""}
 	for f, ct := range want {
 		if got := ContentType(f); got != ct {
 			t.Errorf("ContentType(%q) = %q, want %q", f, got, ct)
 		}
 	}
-	for _, f := range []string{"", "yaml", "JSONL", "xlsx"} {
+	ext := map[string]string{"jsonl": "jsonl", "rasa": "yml", "csv": "csv", "bothub": "json", "luis": "json", "dialogflow": "zip", "xlsx": ""}
+	for f, e := range ext {
+		if got := FileExtension(f); got != e {
+			t.Errorf("FileExtension(%q) = %q, want %q", f, got, e)
+		}
+	}
+	for _, f := range []string{"", "yaml", "JSONL", "xlsx", "LUIS", "zip"} {
 		_, err := Decode(f, strings.NewReader(""))
-		if sabia.ErrorCode(err) != sabia.EINVALID || !strings.Contains(sabia.ErrorMessage(err), "jsonl, rasa, csv, bothub") {
+		if sabia.ErrorCode(err) != sabia.EINVALID || !strings.Contains(sabia.ErrorMessage(err), "jsonl, rasa, csv, bothub, luis, dialogflow") {
 			t.Errorf("Decode(%q) error = %v, want EINVALID naming the formats", f, err)
 		}
 		if err := Encode(f, &bytes.Buffer{}, "", formatExamples); sabia.ErrorCode(err) != sabia.EINVALID {
@@ -70,8 +79,56 @@ func TestFormats(t *testing.T) {
 	}
 }
 
-// goldenFiles names the golden file of each format in testdata/formats.
-var goldenFiles = map[string]string{"jsonl": "examples.jsonl", "rasa": "examples.yml", "csv": "examples.csv", "bothub": "examples.json"}
+// goldenFiles names the golden file of each format in testdata/formats. The
+// Dialogflow ZIP's golden file is the listing of its files (zipListing), so
+// that it reads in a diff and does not hang on the compressor's bytes.
+var goldenFiles = map[string]string{"jsonl": "examples.jsonl", "rasa": "examples.yml", "csv": "examples.csv", "bothub": "examples.json",
+	"luis": "examples.luis.json", "dialogflow": "examples.dialogflow.txt"}
+
+// zipListing renders a ZIP as text: each file's name on a "== name ==" line,
+// then its content.
+func zipListing(t *testing.T, b []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&out, "== %s ==\n%s", f.Name, data)
+	}
+	return out.String()
+}
+
+// lossless returns what format gives back of examples written and read
+// again, for examples it can hold: Rasa strips the ends of a text, and
+// Dialogflow has no entity groups, as documented.
+func lossless(format string, examples []nlu.Example) []nlu.Example {
+	out := slices.Clone(examples)
+	for i, e := range out {
+		switch format {
+		case "rasa":
+			if len(e.Entities) == 0 {
+				out[i].Text = strings.Trim(e.Text, rasaStrip)
+			}
+		case "dialogflow":
+			out[i].Entities = slices.Clone(e.Entities)
+			for j := range out[i].Entities {
+				out[i].Entities[j].Group = ""
+			}
+		}
+	}
+	return out
+}
 
 // TestFormatsGolden checks the written output of formatExamples in every
 // format against testdata/formats; run
@@ -84,11 +141,15 @@ func TestFormatsGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", "formats", goldenFiles[f])
+			got, file := buf.String(), buf.Bytes()
+			if f == "dialogflow" {
+				got = zipListing(t, file)
+			}
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -96,15 +157,18 @@ func TestFormatsGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v; run go test ./datasets -run TestFormatsGolden -update", err)
 			}
-			if got := buf.String(); got != string(want) {
+			if got != string(want) {
 				t.Errorf("Encode(%s) differs from %s (rerun with -update if the change is meant):\n%s", f, path, got)
 			}
-			back, err := Decode(f, bytes.NewReader(want))
+			if f != "dialogflow" {
+				file = want // the listing cannot be decoded; the ZIP it lists can
+			}
+			back, err := Decode(f, bytes.NewReader(file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(back, formatExamples) {
-				t.Errorf("Decode(%s) of the golden file =\n%#v\nwant\n%#v", f, back, formatExamples)
+			if wantBack := lossless(f, formatExamples); !reflect.DeepEqual(back, wantBack) {
+				t.Errorf("Decode(%s) of the golden file =\n%#v\nwant\n%#v", f, back, wantBack)
 			}
 		})
 	}
@@ -127,6 +191,13 @@ func TestFormatsRoundTrip(t *testing.T) {
 	}
 	for _, f := range Formats {
 		for _, set := range [][]nlu.Example{formatExamples, tricky} {
+			if f == "luis" || f == "dialogflow" {
+				// Neither can label the same words twice (TestWriteLUISJSONInvalid,
+				// TestWriteDialogflowZIPInvalid).
+				set = slices.DeleteFunc(slices.Clone(set), func(e nlu.Example) bool {
+					return sortSpans(slices.Clone(e.Entities)) != nil
+				})
+			}
 			var buf bytes.Buffer
 			if err := Encode(f, &buf, "", set); err != nil {
 				t.Fatalf("%s: %v", f, err)
@@ -135,11 +206,7 @@ func TestFormatsRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
-			if f == "rasa" {
-				// Rasa strips the ends of a text, as documented.
-				set = slices.Clone(set)
-				set[0].Text = strings.TrimSpace(set[0].Text)
-			}
+			set = lossless(f, set)
 			if !reflect.DeepEqual(back, set) {
 				for i := range min(len(back), len(set)) {
 					if !reflect.DeepEqual(back[i], set[i]) {
@@ -181,7 +248,7 @@ func TestFormatsWriteInvalid(t *testing.T) {
 		{Text: "ok", Entities: []nlu.Span{{Start: 0, End: 1, Entity: "e", Group: "\xff"}}},
 		{Text: " \n\t"},
 	} {
-		for _, f := range []string{"rasa", "csv", "bothub"} {
+		for _, f := range []string{"rasa", "csv", "bothub", "luis", "dialogflow"} {
 			var buf bytes.Buffer
 			err := Encode(f, &buf, "", []nlu.Example{{Text: "fine", Intent: "a"}, bad})
 			if sabia.ErrorCode(err) != sabia.EINVALID || !strings.Contains(sabia.ErrorMessage(err), "example 1") {
@@ -222,7 +289,7 @@ func TestFormatsTooManyExamples(t *testing.T) {
 
 func TestFormatsTextTooLong(t *testing.T) {
 	long := strings.Repeat("a", maxText) + "é"
-	for _, f := range []string{"rasa", "csv", "bothub"} {
+	for _, f := range []string{"rasa", "csv", "bothub", "luis", "dialogflow"} {
 		var buf bytes.Buffer
 		if err := Encode(f, &buf, "", []nlu.Example{{Text: "oi", Intent: "a"}, {Text: long, Intent: "a"}}); err != nil {
 			t.Fatal(err)
@@ -241,6 +308,9 @@ func TestFormatsReaderError(t *testing.T) {
 		"rasa":   "nlu:\n- intent: a\n  examples: |\n    - oi\n",
 		"csv":    "text,intent\noi,a\n",
 		"bothub": `{"examples": [{"text": "oi", "intent": "a"}`,
+		"luis":   `{"luis_schema_version": "7.0.0", "utterances": [{"text": "oi", "intent": "a"}`,
+		// The start of a ZIP: its reader must read it whole first.
+		"dialogflow": "PK\x03\x04",
 	}
 	for _, f := range Formats {
 		_, err := Decode(f, &failingReader{data: good[f], err: boom})
