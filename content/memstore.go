@@ -121,12 +121,7 @@ func (m *MemStore) DeleteDocument(_ context.Context, repo string, id int64) erro
 func (m *MemStore) ListChunks(_ context.Context, repo string) ([]Chunk, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	own := map[int64]bool{}
-	for _, d := range m.docs {
-		if d.RepositoryUUID == repo {
-			own[d.ID] = true
-		}
-	}
+	own := m.documentsOf(repo)
 	out := []Chunk{}
 	for _, c := range m.chunks {
 		if own[c.DocumentID] {
@@ -168,12 +163,7 @@ func (m *MemStore) NearestChunks(_ context.Context, repo, embedder string, v []f
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	own := map[int64]bool{}
-	for _, d := range m.docs {
-		if d.RepositoryUUID == repo {
-			own[d.ID] = true
-		}
-	}
+	own := m.documentsOf(repo)
 	out := []ChunkScore{}
 	for _, c := range m.chunks {
 		if own[c.DocumentID] && c.Embedder == embedder && len(c.Vector) == len(q) {
@@ -189,4 +179,15 @@ func (m *MemStore) NearestChunks(_ context.Context, repo, embedder string, v []f
 		return cmp.Compare(a.ID, b.ID)
 	})
 	return out[:min(k, len(out))], nil
+}
+
+// documentsOf returns the IDs of a repository's documents; m.mu is held.
+func (m *MemStore) documentsOf(repo string) map[int64]bool {
+	own := map[int64]bool{}
+	for _, d := range m.docs {
+		if d.RepositoryUUID == repo {
+			own[d.ID] = true
+		}
+	}
+	return own
 }

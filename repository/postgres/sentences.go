@@ -166,18 +166,8 @@ func (t *sentenceTable) create(ctx context.Context, s *Store, sentences []*repos
 // Store.CreateExamples) to its ID.
 func (t *sentenceTable) checkTranslation(ctx context.Context, tx *sql.Tx, batch []*repository.Example, i int) error {
 	e := batch[i]
-	if e.TranslatedFrom == 0 {
-		return nil
-	}
-	if !t.revised {
-		return sabia.Errorf(sabia.EINVALID, "%s %d: a %s cannot be a translation", t.what, i, t.what)
-	}
-	if e.TranslatedFrom < 0 {
-		j := int(-e.TranslatedFrom - 1)
-		if j >= i {
-			return sabia.Errorf(sabia.EINVALID, "%s %d: it translates %s %d, which does not come before it", t.what, i, t.what, j)
-		}
-		e.TranslatedFrom = batch[j].ID
+	if ok, err := sqlrow.ResolveTranslation(batch, i, t.what, t.revised); !ok {
+		return err
 	}
 	return sqlrow.Prefixed(scan.CheckTranslation(ctx, sqlTx(tx), e, lockOriginal), "%s %d", t.what, i)
 }

@@ -170,3 +170,27 @@ func Prefixed(err error, format string, args ...any) error {
 	}
 	return fmt.Errorf("%s: %w", where, err)
 }
+
+// ResolveTranslation prepares item i of a batch of sentences being created
+// (see Store.CreateExamples) for the translation check: it reports whether
+// the item is a translation, after turning a reference -J-1 to an earlier
+// item into that item's ID. It returns EINVALID for a translation among
+// sentences that cannot be translations (what names them; revised is false
+// for test sentences) or a reference to an item that does not come before.
+func ResolveTranslation(batch []*repository.Example, i int, what string, revised bool) (bool, error) {
+	e := batch[i]
+	if e.TranslatedFrom == 0 {
+		return false, nil
+	}
+	if !revised {
+		return false, sabia.Errorf(sabia.EINVALID, "%s %d: a %s cannot be a translation", what, i, what)
+	}
+	if e.TranslatedFrom < 0 {
+		j := int(-e.TranslatedFrom - 1)
+		if j >= i {
+			return false, sabia.Errorf(sabia.EINVALID, "%s %d: it translates %s %d, which does not come before it", what, i, what, j)
+		}
+		e.TranslatedFrom = batch[j].ID
+	}
+	return true, nil
+}
