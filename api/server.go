@@ -24,8 +24,9 @@ import (
 type Engine interface {
 	// Train starts a training job for each language of the version that
 	// needs one (lang "" means every language; force retrains unchanged
-	// data). It returns the jobs, including already active ones.
-	Train(ctx context.Context, repoUUID string, versionID int64, lang string, force bool) ([]repository.Job, error)
+	// data). It returns the jobs, including already active ones, and the
+	// languages it started nothing for, with why.
+	Train(ctx context.Context, repoUUID string, versionID int64, lang string, force bool) ([]repository.Job, []training.Skipped, error)
 	// Parse classifies text with the repository's trained model, never
 	// touching the store when the model and settings are cached.
 	Parse(ctx context.Context, req training.ParseRequest) (training.Parsed, error)

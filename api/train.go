@@ -6,6 +6,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/training"
 )
 
 // TrainRequest starts training. Language "" trains every language whose
@@ -19,6 +20,9 @@ type TrainRequest struct {
 // TrainResponse lists the training jobs (new or already running).
 type TrainResponse struct {
 	Jobs []repository.Job `json:"jobs"`
+	// Skipped lists the languages that got no job, with the reason (for
+	// example a language whose examples cover a single intent).
+	Skipped []training.Skipped `json:"skipped"`
 }
 
 func (s *Server) trainRoutes() {
@@ -43,12 +47,12 @@ func (s *Server) trainRoutes() {
 					return
 				}
 			}
-			jobs, err := s.engine.Train(r.Context(), uuid, in.VersionID, in.Language, in.Force)
+			jobs, skipped, err := s.engine.Train(r.Context(), uuid, in.VersionID, in.Language, in.Force)
 			if err != nil {
 				writeError(w, r, err)
 				return
 			}
-			writeJSON(w, http.StatusAccepted, TrainResponse{Jobs: nonNil(jobs)})
+			writeJSON(w, http.StatusAccepted, TrainResponse{Jobs: nonNil(jobs), Skipped: nonNil(skipped)})
 		})
 	s.handle(route{Method: http.MethodGet, Pattern: "/v1/repositories/{uuid}/jobs", Summary: "List a repository's jobs, newest first",
 		Tag: "training", Auth: authAny, Response: []repository.Job{}},

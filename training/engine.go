@@ -209,38 +209,46 @@ func (e *Engine) enqueue(ctx context.Context, j repository.Job) error {
 	return nil
 }
 
+// Skipped is a language Train started no job for, and why.
+type Skipped struct {
+	Language string `json:"language"`
+	Reason   string `json:"reason"`
+}
+
 // Train starts a training job for each language of the version that needs
 // one (lang "" means every language of the repository). An already queued or
-// running job of the same language is returned instead of a new one. When
-// nothing needs training and force is false it returns EUNPROCESSABLE.
-// Returns ENOTFOUND and EINVALID from the repository service.
-func (e *Engine) Train(ctx context.Context, repoUUID string, versionID int64, lang string, force bool) ([]repository.Job, error) {
+// running job of the same language is returned instead of a new one; the
+// languages it started nothing for come with the reason (no examples, a
+// training requirement unmet, nothing changed). When no language has a job
+// it returns EUNPROCESSABLE with those reasons. Returns ENOTFOUND and
+// EINVALID from the repository service.
+func (e *Engine) Train(ctx context.Context, repoUUID string, versionID int64, lang string, force bool) ([]repository.Job, []Skipped, error) {
 	repo, err := e.repos.FindRepository(ctx, repoUUID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ver, err := e.repos.FindVersion(ctx, repoUUID, versionID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	langs := repo.Languages
 	if lang != "" {
 		l, ok := nlu.ParseLanguage(lang)
 		if !ok {
-			return nil, sabia.Errorf(sabia.EINVALID, "unknown language %q", lang)
+			return nil, nil, sabia.Errorf(sabia.EINVALID, "unknown language %q", lang)
 		}
 		if !repo.HasLanguage(l) {
-			return nil, sabia.Errorf(sabia.EINVALID, "language %q is not one of the repository's languages (%s)", l, strings.Join(repo.Languages, ", "))
+			return nil, nil, sabia.Errorf(sabia.EINVALID, "language %q is not one of the repository's languages (%s)", l, strings.Join(repo.Languages, ", "))
 		}
 		langs = []string{l}
 	}
 	active, err := e.repos.ListJobs(ctx, repository.JobFilter{RepositoryUUID: repoUUID, VersionID: ver.ID, Kind: repository.JobTrain,
 		Statuses: []string{repository.JobQueued, repository.JobRunning}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var jobs []repository.Job
-	var reasons []string
+	var skipped []Skipped
 	for _, l := range langs {
 		if j, ok := activeFor(active, l); ok {
 			jobs = append(jobs, j)
@@ -248,33 +256,37 @@ func (e *Engine) Train(ctx context.Context, repoUUID string, versionID int64, la
 		}
 		examples, _, err := e.repos.TrainingSet(ctx, repoUUID, ver.ID, l)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		need, err := e.repos.NeedsTraining(ctx, repoUUID, ver.ID, l)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if why := blockers(l, examples); why != "" {
-			reasons = append(reasons, fmt.Sprintf("%s: %s", l, why))
+			skipped = append(skipped, Skipped{Language: l, Reason: why})
 			continue
 		}
 		if !need && !force {
-			reasons = append(reasons, fmt.Sprintf("%s: nothing changed since the last training", l))
+			skipped = append(skipped, Skipped{Language: l, Reason: "nothing changed since the last training"})
 			continue
 		}
 		j, err := e.repos.CreateJob(ctx, repoUUID, repository.JobInput{Kind: repository.JobTrain, VersionID: ver.ID, Language: l})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := e.enqueue(ctx, j); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		jobs = append(jobs, j)
 	}
 	if len(jobs) == 0 {
-		return nil, sabia.Errorf(sabia.EUNPROCESSABLE, "nothing to train: %s (send \"force\": true to retrain unchanged data)", strings.Join(reasons, "; "))
+		reasons := make([]string, len(skipped))
+		for i, s := range skipped {
+			reasons[i] = s.Language + ": " + s.Reason
+		}
+		return nil, nil, sabia.Errorf(sabia.EUNPROCESSABLE, "nothing to train: %s (send \"force\": true to retrain unchanged data)", strings.Join(reasons, "; "))
 	}
-	return jobs, nil
+	return jobs, skipped, nil
 }
 
 func activeFor(jobs []repository.Job, lang string) (repository.Job, bool) {
@@ -476,7 +488,7 @@ func (e *Engine) modelOf(ctx context.Context, k modelKey) (*loaded, error) {
 	if errors.Is(err, nlu.ErrStaleModel) {
 		// Made by an older build (another format or lexicon): train it
 		// again at once rather than wait for someone to notice.
-		jobs, terr := e.Train(ctx, k.repo, k.version, k.lang, true)
+		jobs, _, terr := e.Train(ctx, k.repo, k.version, k.lang, true)
 		if terr != nil {
 			return nil, sabia.Errorf(sabia.EUNAVAILABLE, "the %s model was trained by another version of Sabiá (%v) and could not be trained again: %v", k.lang, err, terr)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,12 +87,12 @@ func TestEngineTrainsAndParses(t *testing.T) {
 	if _, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Text: "boleto"}); sabia.ErrorCode(err) != sabia.EUNAVAILABLE {
 		t.Fatalf("parse before training: %v", err)
 	}
-	jobs, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	jobs, _, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
 	if err != nil || len(jobs) != 1 {
 		t.Fatalf("Train = %+v, %v", jobs, err)
 	}
 	// The queue has not started: a second Train returns the queued job.
-	again, err := f.engine.Train(ctx, f.repo.UUID, 0, "pt", false)
+	again, _, err := f.engine.Train(ctx, f.repo.UUID, 0, "pt", false)
 	if err != nil || len(again) != 1 || again[0].ID != jobs[0].ID {
 		t.Fatalf("a second Train while queued = %+v, %v", again, err)
 	}
@@ -104,7 +105,7 @@ func TestEngineTrainsAndParses(t *testing.T) {
 	if err != nil || p.Prediction.Intent != "boleto" || p.ModelID != j.ModelID {
 		t.Fatalf("Parse = %+v, %v", p, err)
 	}
-	if _, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false); sabia.ErrorCode(err) != sabia.EUNPROCESSABLE || !strings.Contains(err.Error(), "nothing changed") {
+	if _, _, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false); sabia.ErrorCode(err) != sabia.EUNPROCESSABLE || !strings.Contains(err.Error(), "nothing changed") {
 		t.Fatalf("Train with nothing changed: %v", err)
 	}
 	for _, bad := range []ParseRequest{
@@ -180,7 +181,7 @@ func TestEngineKeepsServingDuringRetrain(t *testing.T) {
 	f.seed(t)
 	ctx := context.Background()
 	startQueue(t, f.queue)
-	jobs, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	jobs, _, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestEngineKeepsServingDuringRetrain(t *testing.T) {
 	if _, err := f.repos.AddExamples(ctx, f.repo.UUID, []repository.ExampleInput{{Text: "oi, bom dia", Intent: "saudacao"}, {Text: "olá", Intent: "saudacao"}}); err != nil {
 		t.Fatal(err)
 	}
-	jobs, err = f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	jobs, _, err = f.engine.Train(ctx, f.repo.UUID, 0, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestEngineStaleModel(t *testing.T) {
 	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
 	f.seed(t)
 	ctx := context.Background()
-	jobs, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	jobs, _, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,5 +308,28 @@ func TestEngineInstallAfterDelete(t *testing.T) {
 	f.engine.installLive(ctx, modelKey{other.UUID, 1, "pt_br"}, &loaded{model: m, id: 2})
 	if n := f.engine.models.Len(); n != 1 {
 		t.Fatalf("models cached for a live repository = %d, want 1", n)
+	}
+}
+
+// TestTrainSaysWhatItSkips: a language that cannot be trained yet (Spanish
+// with a single intent) is reported with the reason beside the jobs of the
+// languages that can.
+func TestTrainSaysWhatItSkips(t *testing.T) {
+	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
+	ctx := context.Background()
+	repo, err := f.repos.CreateRepository(ctx, repository.RepositoryInput{Name: "Loja", Language: "pt_br", Languages: []string{"es"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := append(slices.Clone(shopExamples), repository.ExampleInput{Text: "quiero la segunda vía de la factura", Language: "es", Intent: "boleto"})
+	if _, err := f.repos.AddExamples(ctx, repo.UUID, in); err != nil {
+		t.Fatal(err)
+	}
+	jobs, skipped, err := f.engine.Train(ctx, repo.UUID, 0, "", false)
+	if err != nil || len(jobs) != 1 || jobs[0].Language != "pt_br" {
+		t.Fatalf("Train = %+v, %v", jobs, err)
+	}
+	if len(skipped) != 1 || skipped[0].Language != "es" || !strings.Contains(skipped[0].Reason, "intent") {
+		t.Fatalf("skipped = %+v, want es with a reason about its intents", skipped)
 	}
 }
