@@ -60,6 +60,22 @@ type ParseRequest struct {
 	VersionID int64  `json:"version_id,omitempty"`
 }
 
+// MaxBatchTexts bounds the texts of one batch parse.
+const MaxBatchTexts = 1000
+
+// BatchParseRequest is the body of the batch parse route: texts classified
+// with one model, for analysing a history of messages offline.
+type BatchParseRequest struct {
+	Texts     []string `json:"texts" doc:"1 to 1000 texts"`
+	Language  string   `json:"language,omitempty" doc:"any spelling; the repository's main language when absent"`
+	VersionID int64    `json:"version_id,omitempty"`
+}
+
+// BatchParseResponse holds one native parse answer per text, in order.
+type BatchParseResponse struct {
+	Results []ParseResponse `json:"results"`
+}
+
 // ParseResponse is the native parse answer: Bothub's content plus
 // out-of-scope, the model and timing.
 type ParseResponse struct {
@@ -111,16 +127,50 @@ func (s *Server) parseRoutes() {
 			if err != nil {
 				return ParseResponse{}, err
 			}
-			out := ParseResponse{Intent: BothubIntent{Name: topName(res.Prediction), Confidence: topConfidence(res.Prediction)},
-				OutOfScope: res.Prediction.OutOfScope, Threshold: res.Threshold, IntentRanking: ranking(res.Prediction),
-				Entities: res.Prediction.Entities, Text: in.Text, Language: res.Language, RepositoryVersion: res.VersionID,
-				ModelID: res.ModelID, TrainedAt: res.TrainedAt.Format("2006-01-02T15:04:05Z07:00"), DurationUS: res.Duration.Microseconds()}
-			if out.Entities == nil {
-				out.Entities = []nlu.Entity{}
-			}
+			out := nativeAnswer(in.Text, res)
 			s.logParse(r, repository.RouteNative, in.Text, res)
 			return out, nil
 		}))
+	s.handle(route{Method: http.MethodPost, Pattern: "/v1/repositories/{uuid}/parse/batch",
+		Summary: "Classify up to 1000 texts with one model, answers in order (not written to the interaction logs: for analysing message histories)",
+		Tag:     "parse", Auth: authAny, Request: BatchParseRequest{}, Response: BatchParseResponse{}},
+		jsonHandler(http.StatusOK, func(r *http.Request, in *BatchParseRequest) (BatchParseResponse, error) {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
+				return BatchParseResponse{}, err
+			}
+			switch {
+			case len(in.Texts) == 0:
+				return BatchParseResponse{}, sabia.Errorf(sabia.EINVALID, "texts is required: 1 to %d texts", MaxBatchTexts)
+			case len(in.Texts) > MaxBatchTexts:
+				return BatchParseResponse{}, sabia.Errorf(sabia.ETOOLARGE, "%d texts, more than %d: send them in several batches", len(in.Texts), MaxBatchTexts)
+			}
+			out := BatchParseResponse{Results: make([]ParseResponse, 0, len(in.Texts))}
+			for i, text := range in.Texts {
+				res, err := s.engine.Parse(r.Context(), training.ParseRequest{RepositoryUUID: uuid, VersionID: in.VersionID, Language: in.Language, Text: text})
+				if err != nil {
+					if sabia.ErrorCode(err) == sabia.EINVALID || sabia.ErrorCode(err) == sabia.ETOOLARGE {
+						return BatchParseResponse{}, sabia.Errorf(sabia.ErrorCode(err), "text %d: %s", i, sabia.ErrorMessage(err))
+					}
+					return BatchParseResponse{}, err
+				}
+				s.metrics.parsed(res)
+				out.Results = append(out.Results, nativeAnswer(text, res))
+			}
+			return out, nil
+		}))
+}
+
+// nativeAnswer is the native parse answer of a classified text.
+func nativeAnswer(text string, res training.Parsed) ParseResponse {
+	out := ParseResponse{Intent: BothubIntent{Name: topName(res.Prediction), Confidence: topConfidence(res.Prediction)},
+		OutOfScope: res.Prediction.OutOfScope, Threshold: res.Threshold, IntentRanking: ranking(res.Prediction),
+		Entities: res.Prediction.Entities, Text: text, Language: res.Language, RepositoryVersion: res.VersionID,
+		ModelID: res.ModelID, TrainedAt: res.TrainedAt.Format("2006-01-02T15:04:05Z07:00"), DurationUS: res.Duration.Microseconds()}
+	if out.Entities == nil {
+		out.Entities = []nlu.Entity{}
+	}
+	return out
 }
 
 func topName(p nlu.Prediction) string {
