@@ -43,9 +43,15 @@ var migrations embed.FS
 // database. It is safe for concurrent use.
 type Store struct {
 	db     *sql.DB
-	dsn    string // for Listen's own connection
-	origin string // identifies this Store in the Changes it sends
+	dsn    string     // for Listen's own connection
+	origin string     // identifies this Store in the Changes it sends
+	shared *sqlrow.DB // for the code the SQL stores share
+	sentences
 }
+
+// sentences are the example and test-sentence methods, which the SQL
+// stores share.
+type sentences = sqlrow.Sentences
 
 var _ repository.Store = (*Store)(nil)
 
@@ -63,6 +69,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("opening postgres: %w", err)
 	}
 	s := &Store{db: db, dsn: dsn, origin: newOrigin()}
+	s.shared = &sqlrow.DB{Read: s.read, Write: s.write, Bind: bind, Time: func(t time.Time) any { return ts(t) },
+		LimitOffset: limitOffset, Unique: uniqueViolation, NeedVersion: needVersion, Locks: true, HashedText: true,
+		Reader: scan}
+	s.sentences = sqlrow.NewSentences(s.shared)
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -308,22 +318,6 @@ func limitOffset(offset, limit int) string {
 		return fmt.Sprintf(" OFFSET %d", max(offset, 0))
 	}
 	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
-}
-
-const sqlBump = `INSERT INTO dataset_revisions (version_id, language, revision) VALUES ($1, $2, 1)
-ON CONFLICT (version_id, language) DO UPDATE SET revision = dataset_revisions.revision + 1`
-
-// bump raises the dataset revision of each (version, language) once, in
-// language order so that concurrent bumps lock rows in the same order.
-func bump(ctx context.Context, tx *sql.Tx, versionID int64, langs ...string) error {
-	langs = slices.Clone(langs)
-	slices.Sort(langs)
-	for _, l := range slices.Compact(langs) {
-		if _, err := tx.ExecContext(ctx, sqlBump, versionID, l); err != nil {
-			return fmt.Errorf("bumping revision: %w", err)
-		}
-	}
-	return nil
 }
 
 const (

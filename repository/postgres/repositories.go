@@ -205,10 +205,7 @@ func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from i
 			return fmt.Errorf("inserting version: %w", err)
 		}
 		if from != 0 {
-			if err := examples.copyVersion(ctx, tx, from, *v); err != nil {
-				return err
-			}
-			if err := testSentences.copyVersion(ctx, tx, from, *v); err != nil {
+			if err := sqlrow.CopyVersion(ctx, s.shared, tx, from, *v); err != nil {
 				return err
 			}
 		}

@@ -33,7 +33,7 @@ func (s *Store) SaveEvaluation(ctx context.Context, e *repository.Evaluation, re
 		report = []byte{} // the column is a NOT NULL BLOB
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, e.VersionID); err != nil {
+		if err := s.shared.VersionExists(ctx, tx, e.VersionID); err != nil {
 			return err
 		}
 		if e.ModelID != 0 {

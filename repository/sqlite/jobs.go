@@ -18,7 +18,7 @@ const sqlSelectJob = `SELECT id, kind, repository_uuid, version_id, language, st
 // CreateJob implements repository.Store.
 func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, j.VersionID); err != nil {
+		if err := s.shared.VersionExists(ctx, tx, j.VersionID); err != nil {
 			return err
 		}
 		if j.Status == repository.JobQueued {

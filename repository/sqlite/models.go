@@ -11,7 +11,7 @@ import (
 // SaveModel implements repository.Store.
 func (s *Store) SaveModel(ctx context.Context, m *repository.Model) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, m.VersionID); err != nil {
+		if err := s.shared.VersionExists(ctx, tx, m.VersionID); err != nil {
 			return err
 		}
 		size := int64(len(m.Data))

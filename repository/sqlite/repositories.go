@@ -210,10 +210,7 @@ func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from i
 		if from == 0 {
 			return nil
 		}
-		if err := examples.copyVersion(ctx, tx, from, *v); err != nil {
-			return err
-		}
-		return testSentences.copyVersion(ctx, tx, from, *v)
+		return sqlrow.CopyVersion(ctx, s.shared, tx, from, *v)
 	})
 }
 

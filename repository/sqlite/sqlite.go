@@ -43,8 +43,14 @@ var migrations embed.FS
 // Store is a repository.Store on one SQLite database file. It is safe for
 // concurrent use.
 type Store struct {
-	db *sql.DB
+	db     *sql.DB
+	shared *sqlrow.DB // for the code the SQL stores share
+	sentences
 }
+
+// sentences are the example and test-sentence methods, which the SQL
+// stores share.
+type sentences = sqlrow.Sentences
 
 var _ repository.Store = (*Store)(nil)
 
@@ -63,6 +69,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
 	}
 	s := &Store{db: db}
+	s.shared = &sqlrow.DB{Read: s.read, Write: s.write, Bind: func(q string) string { return q },
+		Time: func(t time.Time) any { return fmtTime(t) }, LimitOffset: limitOffset,
+		Unique: func(err error) (string, bool) { return "", isUnique(err) }, Reader: scan}
+	s.shared.NeedVersion = s.shared.VersionExists
+	s.sentences = sqlrow.NewSentences(s.shared)
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -228,19 +239,6 @@ func limitOffset(offset, limit int) string {
 		limit = -1
 	}
 	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
-}
-
-// bump raises the dataset revision of each (version, language) once.
-func bump(ctx context.Context, tx *sql.Tx, versionID int64, langs ...string) error {
-	slices.Sort(langs)
-	for _, l := range slices.Compact(langs) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO dataset_revisions (version_id, language, revision) VALUES (?, ?, 1)
-ON CONFLICT (version_id, language) DO UPDATE SET revision = revision + 1`, versionID, l)
-		if err != nil {
-			return fmt.Errorf("bumping revision: %w", err)
-		}
-	}
-	return nil
 }
 
 // rowScanner is what the scan functions read: a *sql.Row or *sql.Rows.
