@@ -59,13 +59,13 @@ const (
 	sqlInsertSentence = `INSERT INTO {table}
     (repository_uuid, version_id, text, text_folded, language, intent, created_at, updated_at{tfcol})
 VALUES (?, ?, ?, ?, ?, ?, ?, ?{tfval}) RETURNING id`
-	sqlInsertSpan      = `INSERT INTO {spans} ({fk}, start_pos, end_pos, entity, grp) VALUES (?, ?, ?, ?, ?)`
-	sqlFindText        = `SELECT id FROM {table} WHERE version_id = ? AND language = ? AND text = ? AND id <> ?`
-	sqlFindHashedText  = `SELECT id FROM {table} WHERE version_id = ? AND language = ? AND md5(text) = md5(?) AND text = ? AND id <> ?`
-	sqlSelectSpans     = `SELECT {fk}, start_pos, end_pos, entity, grp FROM {spans}`
-	sqlSelectSentence  = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, {tf}, x.created_at,
+	sqlInsertSpan     = `INSERT INTO {spans} ({fk}, start_pos, end_pos, entity, grp) VALUES (?, ?, ?, ?, ?)`
+	sqlFindText       = `SELECT id FROM {table} WHERE version_id = ? AND language = ? AND text = ? AND id <> ?`
+	sqlFindHashedText = `SELECT id FROM {table} WHERE version_id = ? AND language = ? AND md5(text) = md5(?) AND text = ? AND id <> ?`
+	sqlSelectSpans    = `SELECT {fk}, start_pos, end_pos, entity, grp FROM {spans}`
+	sqlSelectSentence = `SELECT x.id, x.repository_uuid, x.version_id, x.text, x.language, x.intent, {tf}, x.created_at,
     x.updated_at FROM {table} x`
-	sqlUpdateSentence = `UPDATE {table} SET text = ?, text_folded = ?, language = ?, intent = ?, updated_at = ? WHERE id = ?`
+	sqlUpdateSentence   = `UPDATE {table} SET text = ?, text_folded = ?, language = ?, intent = ?, updated_at = ? WHERE id = ?`
 	sqlLockSentenceRepo = `SELECT r.uuid FROM repositories r
 WHERE r.uuid = (SELECT x.repository_uuid FROM {table} x WHERE x.id = ?) FOR KEY SHARE`
 	sqlSentenceOriginal = `SELECT {tf} FROM {table} x WHERE x.id = ?`
