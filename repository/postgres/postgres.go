@@ -46,12 +46,12 @@ type Store struct {
 	dsn    string     // for Listen's own connection
 	origin string     // identifies this Store in the Changes it sends
 	shared *sqlrow.DB // for the code the SQL stores share
-	sentences
+	sharedMethods
 }
 
-// sentences are the example and test-sentence methods, which the SQL
-// stores share.
-type sentences = sqlrow.Sentences
+// sharedMethods are the methods of repository.Store that the SQL stores
+// share (examples, test sentences, logs, evaluations).
+type sharedMethods = sqlrow.Methods
 
 var _ repository.Store = (*Store)(nil)
 
@@ -72,7 +72,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	s.shared = &sqlrow.DB{Read: s.read, Write: s.write, Bind: bind, Time: func(t time.Time) any { return ts(t) },
 		LimitOffset: limitOffset, Unique: uniqueViolation, NeedVersion: needVersion, Locks: true, HashedText: true,
 		Reader: scan}
-	s.sentences = sqlrow.NewSentences(s.shared)
+	s.sharedMethods = sqlrow.NewMethods(s.shared)
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

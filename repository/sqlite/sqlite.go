@@ -45,12 +45,12 @@ var migrations embed.FS
 type Store struct {
 	db     *sql.DB
 	shared *sqlrow.DB // for the code the SQL stores share
-	sentences
+	sharedMethods
 }
 
-// sentences are the example and test-sentence methods, which the SQL
-// stores share.
-type sentences = sqlrow.Sentences
+// sharedMethods are the methods of repository.Store that the SQL stores
+// share (examples, test sentences, logs, evaluations).
+type sharedMethods = sqlrow.Methods
 
 var _ repository.Store = (*Store)(nil)
 
@@ -73,7 +73,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		Time: func(t time.Time) any { return fmtTime(t) }, LimitOffset: limitOffset,
 		Unique: func(err error) (string, bool) { return "", isUnique(err) }, Reader: scan}
 	s.shared.NeedVersion = s.shared.VersionExists
-	s.sentences = sqlrow.NewSentences(s.shared)
+	s.sharedMethods = sqlrow.NewMethods(s.shared)
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

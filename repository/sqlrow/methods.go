@@ -10,43 +10,45 @@ import (
 	"github.com/weni-ai/sabia/repository"
 )
 
-// Sentences implements, on a store's DB, the methods of repository.Store
-// that read and write examples and test sentences; both SQL stores embed
-// it, so that the two keep one implementation. Test sentences share the
-// examples' implementation (see sentenceTable): repository.TestSentence and
-// repository.Example have the same fields, so each converts to the other.
-type Sentences struct{ db *DB }
+// Methods implements, on a store's DB, the methods of repository.Store
+// that the SQL stores share: examples and test sentences, the training and
+// test sets, logs and evaluations. Both stores embed it, so that they keep
+// one implementation where only the dialect differs (see DB). Test
+// sentences share the examples' implementation (see sentenceTable):
+// repository.TestSentence and repository.Example have the same fields, so
+// each converts to the other.
+type Methods struct{ db *DB }
 
-// NewSentences returns the sentence methods of a store on db.
-func NewSentences(db *DB) Sentences { return Sentences{db: db} }
+// NewMethods returns the shared methods of a store on db.
+func NewMethods(db *DB) Methods { return Methods{db: db} }
 
 // CreateExamples implements repository.Store.
-func (s Sentences) CreateExamples(ctx context.Context, sentences []*repository.Example) error {
+func (s Methods) CreateExamples(ctx context.Context, sentences []*repository.Example) error {
 	return examples.create(ctx, s.db, sentences)
 }
 
 // FindExample implements repository.Store.
-func (s Sentences) FindExample(ctx context.Context, id int64) (repository.Example, error) {
+func (s Methods) FindExample(ctx context.Context, id int64) (repository.Example, error) {
 	return examples.find(ctx, s.db, id)
 }
 
 // ListExamples implements repository.Store.
-func (s Sentences) ListExamples(ctx context.Context, f repository.ExampleFilter) ([]repository.Example, int, error) {
+func (s Methods) ListExamples(ctx context.Context, f repository.ExampleFilter) ([]repository.Example, int, error) {
 	return examples.list(ctx, s.db, f)
 }
 
 // UpdateExample implements repository.Store.
-func (s Sentences) UpdateExample(ctx context.Context, e *repository.Example) error {
+func (s Methods) UpdateExample(ctx context.Context, e *repository.Example) error {
 	return examples.update(ctx, s.db, e)
 }
 
 // DeleteExample implements repository.Store.
-func (s Sentences) DeleteExample(ctx context.Context, id int64) error {
+func (s Methods) DeleteExample(ctx context.Context, id int64) error {
 	return examples.delete(ctx, s.db, id)
 }
 
 // CreateTestSentences implements repository.Store.
-func (s Sentences) CreateTestSentences(ctx context.Context, sentences []*repository.TestSentence) error {
+func (s Methods) CreateTestSentences(ctx context.Context, sentences []*repository.TestSentence) error {
 	ptrs := make([]*repository.Example, len(sentences))
 	for i, t := range sentences {
 		ptrs[i] = (*repository.Example)(t)
@@ -55,13 +57,13 @@ func (s Sentences) CreateTestSentences(ctx context.Context, sentences []*reposit
 }
 
 // FindTestSentence implements repository.Store.
-func (s Sentences) FindTestSentence(ctx context.Context, id int64) (repository.TestSentence, error) {
+func (s Methods) FindTestSentence(ctx context.Context, id int64) (repository.TestSentence, error) {
 	e, err := testSentences.find(ctx, s.db, id)
 	return repository.TestSentence(e), err
 }
 
 // ListTestSentences implements repository.Store.
-func (s Sentences) ListTestSentences(ctx context.Context, f repository.TestSentenceFilter) ([]repository.TestSentence, int, error) {
+func (s Methods) ListTestSentences(ctx context.Context, f repository.TestSentenceFilter) ([]repository.TestSentence, int, error) {
 	list, total, err := testSentences.list(ctx, s.db, repository.ExampleFilter(f))
 	if err != nil {
 		return nil, 0, err
@@ -74,17 +76,17 @@ func (s Sentences) ListTestSentences(ctx context.Context, f repository.TestSente
 }
 
 // UpdateTestSentence implements repository.Store.
-func (s Sentences) UpdateTestSentence(ctx context.Context, t *repository.TestSentence) error {
+func (s Methods) UpdateTestSentence(ctx context.Context, t *repository.TestSentence) error {
 	return testSentences.update(ctx, s.db, (*repository.Example)(t))
 }
 
 // DeleteTestSentence implements repository.Store.
-func (s Sentences) DeleteTestSentence(ctx context.Context, id int64) error {
+func (s Methods) DeleteTestSentence(ctx context.Context, id int64) error {
 	return testSentences.delete(ctx, s.db, id)
 }
 
 // Revision implements repository.Store.
-func (s Sentences) Revision(ctx context.Context, versionID int64, lang string) (int64, error) {
+func (s Methods) Revision(ctx context.Context, versionID int64, lang string) (int64, error) {
 	var rev int64
 	err := s.db.Read(ctx, func(tx *sql.Tx) error {
 		if err := s.db.VersionExists(ctx, tx, versionID); err != nil {
@@ -102,7 +104,7 @@ func (s Sentences) Revision(ctx context.Context, versionID int64, lang string) (
 
 // TrainingSet implements repository.Store: the revision and the examples
 // come from one snapshot.
-func (s Sentences) TrainingSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, int64, error) {
+func (s Methods) TrainingSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, int64, error) {
 	var out []nlu.Example
 	var rev int64
 	err := s.db.Read(ctx, func(tx *sql.Tx) error {
@@ -123,7 +125,7 @@ func (s Sentences) TrainingSet(ctx context.Context, versionID int64, lang string
 }
 
 // TestSet implements repository.Store.
-func (s Sentences) TestSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, error) {
+func (s Methods) TestSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, error) {
 	var out []nlu.Example
 	err := s.db.Read(ctx, func(tx *sql.Tx) error {
 		if err := s.db.VersionExists(ctx, tx, versionID); err != nil {
