@@ -10,6 +10,7 @@ import (
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const (
@@ -33,11 +34,11 @@ func (s *Store) ListIntents(ctx context.Context, versionID int64, lang string) (
 	if err != nil {
 		return nil, fmt.Errorf("listing intents: %w", err)
 	}
-	out, _, err := scanAll(rows, func(row rowScanner) (repository.IntentSummary, error) {
+	out, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (repository.IntentSummary, error) {
 		var in repository.IntentSummary
 		err := row.Scan(&in.Name, &in.ExampleCount)
 		return in, err
-	}, 0)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing intents: %w", err)
 	}
@@ -46,11 +47,11 @@ func (s *Store) ListIntents(ctx context.Context, versionID int64, lang string) (
 
 // strings1 reads and closes rows of one text column.
 func strings1(rows *sql.Rows) ([]string, error) {
-	out, _, err := scanAll(rows, func(row rowScanner) (string, error) {
+	out, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (string, error) {
 		var v string
 		err := row.Scan(&v)
 		return v, err
-	}, 0)
+	})
 	return out, err
 }
 
@@ -128,11 +129,11 @@ func (s *Store) ListEntities(ctx context.Context, versionID int64, lang string) 
 	if err != nil {
 		return nil, fmt.Errorf("listing entities: %w", err)
 	}
-	out, _, err := scanAll(rows, func(row rowScanner) (repository.EntitySummary, error) {
+	out, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (repository.EntitySummary, error) {
 		var e repository.EntitySummary
 		err := row.Scan(&e.Entity, &e.Group, &e.ExampleCount)
 		return e, err
-	}, 0)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing entities: %w", err)
 	}
@@ -234,11 +235,11 @@ func changedSentences(ctx context.Context, tx *sql.Tx, query string, args []any)
 	if err != nil {
 		return nil, err
 	}
-	ids, _, err := scanAll(rows, func(row rowScanner) (int64, error) {
+	ids, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (int64, error) {
 		var id int64
 		err := row.Scan(&id)
 		return id, err
-	}, 0)
+	})
 	if err != nil {
 		return nil, err
 	}
