@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 
 	"github.com/pgvector/pgvector-go"
 
@@ -19,15 +20,8 @@ const (
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
 	sqlInsertChunk = `INSERT INTO content_chunks (document_id, ordinal, start_rune, end_rune, text, embedder, vector)
 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
-	// sqlDocumentColumns are the columns scan.Document reads but the text;
-	// the chunk count comes from the index on content_chunks.
-	sqlDocumentColumns = `d.id, d.repository_uuid, d.title, d.source, d.language, d.chars, d.created_at,
-    (SELECT COUNT(*) FROM content_chunks c WHERE c.document_id = d.id)`
-	sqlSelectDocument         = `SELECT ` + sqlDocumentColumns + ` FROM content_documents d`
-	sqlSelectDocumentWithText = `SELECT ` + sqlDocumentColumns + `, d.text FROM content_documents d`
-	sqlFindDocument           = sqlSelectDocumentWithText + ` WHERE d.id = $1 AND d.repository_uuid = $2`
-	sqlDeleteDocument         = `DELETE FROM content_documents WHERE id = $1 AND repository_uuid = $2`
-	sqlSelectChunks           = `SELECT c.id, c.document_id, c.ordinal, c.start_rune, c.end_rune, c.text, c.embedder, c.vector
+	sqlDeleteDocument = `DELETE FROM content_documents WHERE id = $1 AND repository_uuid = $2`
+	sqlSelectChunks   = `SELECT c.id, c.document_id, c.ordinal, c.start_rune, c.end_rune, c.text, c.embedder, c.vector
 FROM content_chunks c JOIN content_documents d ON d.id = c.document_id
 WHERE d.repository_uuid = $1 ORDER BY c.document_id, c.ordinal`
 	sqlUpdateVector = `UPDATE content_chunks SET embedder = $1, vector = $2 WHERE id = $3`
@@ -73,42 +67,6 @@ func (s *Store) CreateDocument(ctx context.Context, d *content.Document, chunks 
 	return nil
 }
 
-// FindDocument implements content.Store. A document of another repository
-// is not found, as if it did not exist.
-func (s *Store) FindDocument(ctx context.Context, repoUUID string, id int64) (content.Document, error) {
-	d, err := scan.Document(s.db.QueryRowContext(ctx, sqlFindDocument, id, repoUUID), true)
-	if err != nil {
-		return content.Document{}, notFound(err, "document %d", id)
-	}
-	return d, nil
-}
-
-// ListDocuments implements content.Store: newest first (then highest ID
-// first), without their text. A limit of 0 or less means no limit; the
-// page is never nil.
-func (s *Store) ListDocuments(ctx context.Context, repoUUID string, offset, limit int) ([]content.Document, int, error) {
-	q := listQuery{
-		count:  `SELECT COUNT(*) FROM content_documents d`,
-		sel:    sqlSelectDocument,
-		cond:   ` WHERE d.repository_uuid = $1`,
-		args:   []any{repoUUID},
-		order:  ` ORDER BY d.created_at DESC, d.id DESC`,
-		offset: offset, limit: limit,
-	}
-	var out []content.Document
-	var total int
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
-		out, total, err = readPage(ctx, tx, q, func(row rowScanner) (content.Document, error) {
-			return scan.Document(row, false)
-		})
-		return err
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("listing documents of %s: %w", repoUUID, err)
-	}
-	return out, total, nil
-}
-
 // DeleteDocument implements content.Store. The chunks go with the document
 // (ON DELETE CASCADE). A document of another repository is not found.
 func (s *Store) DeleteDocument(ctx context.Context, repoUUID string, id int64) error {
@@ -117,7 +75,7 @@ func (s *Store) DeleteDocument(ctx context.Context, repoUUID string, id int64) e
 		if err != nil {
 			return fmt.Errorf("deleting document %d: %w", id, err)
 		}
-		if err := mustAffect(res, "document %d", id); err != nil {
+		if err := sqlrow.MustAffect(res, "document %d", id); err != nil {
 			return err
 		}
 		return s.notify(ctx, tx, Change{Kind: ChangeDocuments, Repository: repoUUID})
@@ -131,7 +89,7 @@ func (s *Store) ListChunks(ctx context.Context, repoUUID string) ([]content.Chun
 	if err != nil {
 		return nil, fmt.Errorf("listing chunks of %s: %w", repoUUID, err)
 	}
-	out, _, err := scanAll(rows, func(row rowScanner) (content.Chunk, error) {
+	out, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (content.Chunk, error) {
 		var c content.Chunk
 		var v *pgvector.Vector // nil for NULL
 		if err := row.Scan(&c.ID, &c.DocumentID, &c.Ordinal, &c.Start, &c.End, &c.Text, &c.Embedder, &v); err != nil {
@@ -141,7 +99,7 @@ func (s *Store) ListChunks(ctx context.Context, repoUUID string) ([]content.Chun
 			c.Vector = v.Slice()
 		}
 		return c, nil
-	}, 0)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing chunks of %s: %w", repoUUID, err)
 	}
@@ -202,11 +160,11 @@ func (s *Store) NearestChunks(ctx context.Context, repoUUID, embedder string, v 
 	if err != nil {
 		return nil, fmt.Errorf("ranking chunks of %s: %w", repoUUID, err)
 	}
-	out, _, err := scanAll(rows, func(row rowScanner) (content.ChunkScore, error) {
+	out, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (content.ChunkScore, error) {
 		var c content.ChunkScore
 		err := row.Scan(&c.ID, &c.Cosine)
 		return c, err
-	}, 0)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("ranking chunks of %s: %w", repoUUID, err)
 	}

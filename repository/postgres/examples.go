@@ -3,40 +3,15 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/weni-ai/sabia"
-	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
-
-// CreateExamples implements repository.Store.
-func (s *Store) CreateExamples(ctx context.Context, sentences []*repository.Example) error {
-	return examples.create(ctx, s, sentences)
-}
-
-// FindExample implements repository.Store.
-func (s *Store) FindExample(ctx context.Context, id int64) (repository.Example, error) {
-	return examples.find(ctx, s, id)
-}
-
-// ListExamples implements repository.Store.
-func (s *Store) ListExamples(ctx context.Context, f repository.ExampleFilter) ([]repository.Example, int, error) {
-	return examples.list(ctx, s, f)
-}
-
-// UpdateExample implements repository.Store.
-func (s *Store) UpdateExample(ctx context.Context, e *repository.Example) error {
-	return examples.update(ctx, s, e)
-}
-
-// DeleteExample implements repository.Store.
-func (s *Store) DeleteExample(ctx context.Context, id int64) error {
-	return examples.delete(ctx, s, id)
-}
 
 const (
 	sqlListIntents = `SELECT intent, COUNT(*) FROM examples WHERE version_id = $1 AND ($2 = '' OR language = $2)
@@ -51,7 +26,6 @@ RETURNING language`
 	sqlListEntities     = `SELECT s.entity, s.grp, COUNT(DISTINCT s.example_id) FROM example_entities s
 JOIN examples x ON x.id = s.example_id WHERE x.version_id = $1 AND ($2 = '' OR x.language = $2)
 GROUP BY s.entity, s.grp ORDER BY s.entity COLLATE "C", s.grp COLLATE "C"`
-	sqlRevision = `SELECT revision FROM dataset_revisions WHERE version_id = $1 AND language = $2`
 )
 
 // ListIntents implements repository.Store.
@@ -60,11 +34,11 @@ func (s *Store) ListIntents(ctx context.Context, versionID int64, lang string) (
 	if err != nil {
 		return nil, fmt.Errorf("listing intents: %w", err)
 	}
-	out, _, err := scanAll(rows, func(row rowScanner) (repository.IntentSummary, error) {
+	out, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (repository.IntentSummary, error) {
 		var in repository.IntentSummary
 		err := row.Scan(&in.Name, &in.ExampleCount)
 		return in, err
-	}, 0)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing intents: %w", err)
 	}
@@ -73,11 +47,11 @@ func (s *Store) ListIntents(ctx context.Context, versionID int64, lang string) (
 
 // strings1 reads and closes rows of one text column.
 func strings1(rows *sql.Rows) ([]string, error) {
-	out, _, err := scanAll(rows, func(row rowScanner) (string, error) {
+	out, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (string, error) {
 		var v string
 		err := row.Scan(&v)
 		return v, err
-	}, 0)
+	})
 	return out, err
 }
 
@@ -117,7 +91,7 @@ func (s *Store) RenameIntent(ctx context.Context, versionID int64, from, to stri
 		if _, err := tx.ExecContext(ctx, sqlRenameTestIntent, to, ts(at), versionID, from); err != nil {
 			return fmt.Errorf("renaming intent in test sentences: %w", err)
 		}
-		return bump(ctx, tx, versionID, langs...)
+		return s.shared.Bump(ctx, tx, versionID, langs...)
 	})
 	if err != nil {
 		return 0, err
@@ -141,7 +115,7 @@ func (s *Store) DeleteIntent(ctx context.Context, versionID int64, name string) 
 		if n == 0 {
 			return sabia.Errorf(sabia.ENOTFOUND, "intent %q not found", name)
 		}
-		return bump(ctx, tx, versionID, langs...)
+		return s.shared.Bump(ctx, tx, versionID, langs...)
 	})
 	if err != nil {
 		return 0, err
@@ -155,11 +129,11 @@ func (s *Store) ListEntities(ctx context.Context, versionID int64, lang string) 
 	if err != nil {
 		return nil, fmt.Errorf("listing entities: %w", err)
 	}
-	out, _, err := scanAll(rows, func(row rowScanner) (repository.EntitySummary, error) {
+	out, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (repository.EntitySummary, error) {
 		var e repository.EntitySummary
 		err := row.Scan(&e.Entity, &e.Group, &e.ExampleCount)
 		return e, err
-	}, 0)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("listing entities: %w", err)
 	}
@@ -194,6 +168,17 @@ const (
 	sqlTouchSentences = `UPDATE {table} SET updated_at = $1 WHERE id = ANY($2) RETURNING language`
 )
 
+// spanTables are the tables of sentences whose spans a spanChange changes,
+// with their names for {table}, {spans} and {fk}; only the examples' are
+// revised (their changes bump the dataset revision and count in the result).
+var spanTables = []struct {
+	names   *strings.Replacer
+	revised bool
+}{
+	{strings.NewReplacer("{table}", "examples", "{spans}", "example_entities", "{fk}", "example_id"), true},
+	{strings.NewReplacer("{table}", "test_sentences", "{spans}", "test_sentence_entities", "{fk}", "test_sentence_id"), false},
+}
+
 // run applies the change: it changes the spans first and learns from their
 // RETURNING which examples they belong to, then sets those examples'
 // UpdatedAt and bumps their languages, so that the examples touched are
@@ -216,15 +201,15 @@ func (c spanChange) run(ctx context.Context, s *Store, versionID int64, at time.
 		}
 		args := slices.Concat(c.changeArgs, c.condArgs, []any{versionID})
 		var langs []string
-		for _, t := range []*sentenceTable{examples, testSentences} {
-			ids, err := changedSentences(ctx, tx, t.q(bind(c.change+fmt.Sprintf(sqlSpanChangeTail, c.cond))), args)
+		for _, t := range spanTables {
+			ids, err := changedSentences(ctx, tx, t.names.Replace(bind(c.change+fmt.Sprintf(sqlSpanChangeTail, c.cond))), args)
 			if err != nil {
 				return err
 			}
 			if len(ids) == 0 {
 				continue
 			}
-			changed, l, err := changedLanguages(ctx, tx, t.q(sqlTouchSentences), ts(at), ids)
+			changed, l, err := changedLanguages(ctx, tx, t.names.Replace(sqlTouchSentences), ts(at), ids)
 			if err != nil {
 				return err
 			}
@@ -232,7 +217,7 @@ func (c spanChange) run(ctx context.Context, s *Store, versionID int64, at time.
 				n, langs = changed, l
 			}
 		}
-		return bump(ctx, tx, versionID, langs...)
+		return s.shared.Bump(ctx, tx, versionID, langs...)
 	})
 	if err != nil {
 		if sabia.ErrorCode(err) == sabia.EINTERNAL {
@@ -250,11 +235,11 @@ func changedSentences(ctx context.Context, tx *sql.Tx, query string, args []any)
 	if err != nil {
 		return nil, err
 	}
-	ids, _, err := scanAll(rows, func(row rowScanner) (int64, error) {
+	ids, err := sqlrow.ScanAll(rows, func(row sqlrow.Row) (int64, error) {
 		var id int64
 		err := row.Scan(&id)
 		return id, err
-	}, 0)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -291,60 +276,4 @@ func (s *Store) DeleteEntity(ctx context.Context, versionID int64, entity string
 	return spanChange{what: fmt.Sprintf("entity %q", entity),
 		exists: `entity = ?`, existsArgs: []any{entity}, cond: `entity = ?`, condArgs: []any{entity},
 		change: `DELETE FROM {spans}`}.run(ctx, s, versionID, at)
-}
-
-// revision reads the dataset revision of a version and language, 0 when it
-// never changed.
-func revision(ctx context.Context, tx *sql.Tx, versionID int64, lang string) (int64, error) {
-	var rev int64
-	err := tx.QueryRowContext(ctx, sqlRevision, versionID, lang).Scan(&rev)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return rev, err
-}
-
-// Revision implements repository.Store.
-func (s *Store) Revision(ctx context.Context, versionID int64, lang string) (int64, error) {
-	var rev int64
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, versionID); err != nil {
-			return err
-		}
-		var err error
-		rev, err = revision(ctx, tx, versionID, lang)
-		return err
-	})
-	if err != nil {
-		if sabia.ErrorCode(err) == sabia.EINTERNAL {
-			err = fmt.Errorf("reading revision: %w", err)
-		}
-		return 0, err
-	}
-	return rev, nil
-}
-
-// TrainingSet implements repository.Store: the revision and the examples
-// come from one REPEATABLE READ snapshot.
-func (s *Store) TrainingSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, int64, error) {
-	var out []nlu.Example
-	var rev int64
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, versionID); err != nil {
-			return err
-		}
-		var err error
-		if rev, err = revision(ctx, tx, versionID, lang); err != nil {
-			return err
-		}
-		out, err = examples.set(ctx, tx, versionID, lang)
-		return err
-	})
-	if err != nil {
-		if sabia.ErrorCode(err) == sabia.EINTERNAL {
-			err = fmt.Errorf("loading training set: %w", err)
-		}
-		return nil, 0, err
-	}
-	return out, rev, nil
 }

@@ -63,7 +63,7 @@ func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
 func (s *Store) FindJob(ctx context.Context, id string) (repository.Job, error) {
 	j, err := scan.Job(s.db.QueryRowContext(ctx, sqlSelectJob+` WHERE id = $1`, id))
 	if err != nil {
-		return j, notFound(err, "job %q", id)
+		return j, sqlrow.NotFound(err, "job %q", id)
 	}
 	return j, nil
 }
@@ -80,7 +80,7 @@ func (s *Store) UpdateJob(ctx context.Context, id string, update func(*repositor
 		var err error
 		j, err = scan.Job(tx.QueryRowContext(ctx, sqlSelectJobForUpdate, id))
 		if err != nil {
-			return notFound(err, "job %q", id)
+			return sqlrow.NotFound(err, "job %q", id)
 		}
 		if err := update(&j); err != nil {
 			return err
@@ -113,7 +113,7 @@ func (s *Store) ListJobs(ctx context.Context, f repository.JobFilter) ([]reposit
 	if err != nil {
 		return nil, fmt.Errorf("listing jobs: %w", err)
 	}
-	out, _, err := scanAll(rows, scan.Job, 0)
+	out, err := sqlrow.ScanAll(rows, scan.Job)
 	if err != nil {
 		return nil, fmt.Errorf("listing jobs: %w", err)
 	}

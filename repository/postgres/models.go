@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const (
@@ -44,7 +45,7 @@ func (s *Store) SaveModel(ctx context.Context, m *repository.Model) error {
 func (s *Store) FindModel(ctx context.Context, id int64) (repository.Model, error) {
 	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModel+` WHERE id = $1`, id), true)
 	if err != nil {
-		return m, notFound(err, "model %d", id)
+		return m, sqlrow.NotFound(err, "model %d", id)
 	}
 	return m, nil
 }
@@ -53,7 +54,7 @@ func (s *Store) FindModel(ctx context.Context, id int64) (repository.Model, erro
 func (s *Store) LatestModel(ctx context.Context, repoUUID string, versionID int64, lang string) (repository.Model, error) {
 	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModel+sqlLatestModel, repoUUID, versionID, lang), true)
 	if err != nil {
-		return m, notFound(err, "model of version %d in %s", versionID, lang)
+		return m, sqlrow.NotFound(err, "model of version %d in %s", versionID, lang)
 	}
 	return m, nil
 }
@@ -62,7 +63,7 @@ func (s *Store) LatestModel(ctx context.Context, repoUUID string, versionID int6
 func (s *Store) LatestModelInfo(ctx context.Context, repoUUID string, versionID int64, lang string) (repository.Model, error) {
 	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModelInfo+sqlLatestModel, repoUUID, versionID, lang), false)
 	if err != nil {
-		return m, notFound(err, "model of version %d in %s", versionID, lang)
+		return m, sqlrow.NotFound(err, "model of version %d in %s", versionID, lang)
 	}
 	return m, nil
 }

@@ -43,9 +43,15 @@ var migrations embed.FS
 // database. It is safe for concurrent use.
 type Store struct {
 	db     *sql.DB
-	dsn    string // for Listen's own connection
-	origin string // identifies this Store in the Changes it sends
+	dsn    string     // for Listen's own connection
+	origin string     // identifies this Store in the Changes it sends
+	shared *sqlrow.DB // for the code the SQL stores share
+	sharedMethods
 }
+
+// sharedMethods are the methods of repository.Store that the SQL stores
+// share (examples, test sentences, logs, evaluations).
+type sharedMethods = sqlrow.Methods
 
 var _ repository.Store = (*Store)(nil)
 
@@ -63,6 +69,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("opening postgres: %w", err)
 	}
 	s := &Store{db: db, dsn: dsn, origin: newOrigin()}
+	s.shared = &sqlrow.DB{Read: s.read, Write: s.write, Bind: bind, Time: func(t time.Time) any { return ts(t) },
+		LimitOffset: limitOffset, Unique: uniqueViolation, NeedVersion: needVersion, Locks: true, HashedText: true,
+		Reader: scan}
+	s.sharedMethods = sqlrow.NewMethods(s.shared)
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -229,26 +239,6 @@ func isUnique(err error) bool {
 	return ok
 }
 
-// notFound returns ENOTFOUND for sql.ErrNoRows and wraps anything else.
-func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return sabia.Errorf(sabia.ENOTFOUND, format+" not found", args...)
-	}
-	return fmt.Errorf("finding "+format+": %w", append(args, err)...)
-}
-
-// mustAffect returns ENOTFOUND when res changed no row.
-func mustAffect(res sql.Result, format string, args ...any) error {
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return sabia.Errorf(sabia.ENOTFOUND, format+" not found", args...)
-	}
-	return nil
-}
-
 // ts returns t as stored: timestamptz keeps microseconds, and truncating
 // here (rather than leaving it to the driver) makes the rule explicit.
 func ts(t time.Time) time.Time { return t.Truncate(time.Microsecond) }
@@ -310,27 +300,10 @@ func limitOffset(offset, limit int) string {
 	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
 }
 
-const sqlBump = `INSERT INTO dataset_revisions (version_id, language, revision) VALUES ($1, $2, 1)
-ON CONFLICT (version_id, language) DO UPDATE SET revision = dataset_revisions.revision + 1`
-
-// bump raises the dataset revision of each (version, language) once, in
-// language order so that concurrent bumps lock rows in the same order.
-func bump(ctx context.Context, tx *sql.Tx, versionID int64, langs ...string) error {
-	langs = slices.Clone(langs)
-	slices.Sort(langs)
-	for _, l := range slices.Compact(langs) {
-		if _, err := tx.ExecContext(ctx, sqlBump, versionID, l); err != nil {
-			return fmt.Errorf("bumping revision: %w", err)
-		}
-	}
-	return nil
-}
-
 const (
 	sqlLockRepository          = `SELECT uuid FROM repositories WHERE uuid = $1 FOR KEY SHARE`
 	sqlLockRepositoryOfVersion = `SELECT r.uuid FROM repositories r
 WHERE r.uuid = (SELECT v.repository_uuid FROM versions v WHERE v.id = $1) FOR KEY SHARE`
-	sqlVersionExists = `SELECT EXISTS (SELECT 1 FROM versions WHERE id = $1)`
 )
 
 // lockRepository takes a KEY SHARE lock on a repository's row (see the
@@ -370,58 +343,4 @@ func needVersion(ctx context.Context, tx *sql.Tx, versionID int64) error {
 		return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", versionID)
 	}
 	return nil
-}
-
-// versionExists returns ENOTFOUND unless the version exists, in a read
-// transaction (which may not lock).
-func versionExists(ctx context.Context, tx *sql.Tx, id int64) error {
-	var ok bool
-	if err := tx.QueryRowContext(ctx, sqlVersionExists, id).Scan(&ok); err != nil {
-		return fmt.Errorf("finding version %d: %w", id, err)
-	}
-	if !ok {
-		return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", id)
-	}
-	return nil
-}
-
-// rowScanner is what the scan functions read: a *sql.Row or *sql.Rows.
-type rowScanner = sqlrow.Row
-
-// listQuery is one paged listing: count is the COUNT(*) query and sel the
-// SELECT, both without their WHERE clause; cond is " WHERE …" (numbered
-// placeholders) with its args, order " ORDER BY …".
-type listQuery struct {
-	count, sel, cond, order string
-	args                    []any
-	offset, limit           int
-}
-
-// readPage runs q in tx: the number of matching rows and one page of them,
-// read with scan. The page is never nil.
-func readPage[T any](ctx context.Context, tx *sql.Tx, q listQuery, scan func(rowScanner) (T, error)) ([]T, int, error) {
-	var total int
-	if err := tx.QueryRowContext(ctx, q.count+q.cond, q.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := tx.QueryContext(ctx, q.sel+q.cond+q.order+limitOffset(q.offset, q.limit), q.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	return scanAll(rows, scan, total)
-}
-
-// scanAll reads and closes rows with scan, returning them (never nil) with
-// total passed through.
-func scanAll[T any](rows *sql.Rows, scan func(rowScanner) (T, error), total int) ([]T, int, error) {
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
 }

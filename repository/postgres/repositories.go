@@ -62,7 +62,7 @@ func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, 
 func (s *Store) FindRepository(ctx context.Context, uuid string) (repository.Repository, error) {
 	r, err := scan.Repository(s.db.QueryRowContext(ctx, sqlSelectRepository+` WHERE uuid = $1`, uuid))
 	if err != nil {
-		return repository.Repository{}, notFound(err, "repository %q", uuid)
+		return repository.Repository{}, sqlrow.NotFound(err, "repository %q", uuid)
 	}
 	return r, nil
 }
@@ -77,18 +77,9 @@ func (s *Store) ListRepositories(ctx context.Context, f repository.RepositoryFil
 	if q := strings.TrimSpace(f.Query); q != "" {
 		c.Add(`name_folded LIKE ? ESCAPE '\'`, sqlrow.LikeContains(nlu.Fold(q)))
 	}
-	var out []repository.Repository
-	var total int
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
-		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM repositories`, sel: sqlSelectRepository,
-			cond: where(&c), args: c.Args(), order: ` ORDER BY created_at DESC, uuid COLLATE "C"`,
-			offset: f.Offset, limit: f.Limit}, scan.Repository)
-		return err
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("listing repositories: %w", err)
-	}
-	return out, total, nil
+	return sqlrow.List(ctx, s.shared, "repositories", sqlrow.Page{Count: `SELECT COUNT(*) FROM repositories`,
+		Select: sqlSelectRepository, Conds: &c, Order: ` ORDER BY created_at DESC, uuid COLLATE "C"`,
+		Offset: f.Offset, Limit: f.Limit}, scan.Repository)
 }
 
 // UpdateRepository implements repository.Store.
@@ -107,7 +98,7 @@ func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) 
 		if err != nil {
 			return fmt.Errorf("updating repository: %w", err)
 		}
-		if err := mustAffect(res, "repository %q", r.UUID); err != nil {
+		if err := sqlrow.MustAffect(res, "repository %q", r.UUID); err != nil {
 			return err
 		}
 		return s.notify(ctx, tx, Change{Kind: ChangeRepository, Repository: r.UUID})
@@ -122,7 +113,7 @@ func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
 		if err != nil {
 			return fmt.Errorf("deleting repository: %w", err)
 		}
-		if err := mustAffect(res, "repository %q", uuid); err != nil {
+		if err := sqlrow.MustAffect(res, "repository %q", uuid); err != nil {
 			return err
 		}
 		return s.notify(ctx, tx, Change{Kind: ChangeRepositoryDeleted, Repository: uuid})
@@ -133,7 +124,7 @@ func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
 func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, error) {
 	v, err := scan.Version(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = $1`, id))
 	if err != nil {
-		return v, notFound(err, "version %d", id)
+		return v, sqlrow.NotFound(err, "version %d", id)
 	}
 	return v, nil
 }
@@ -142,7 +133,7 @@ func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, 
 func (s *Store) DefaultVersion(ctx context.Context, repoUUID string) (repository.Version, error) {
 	v, err := scan.Version(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE repository_uuid = $1 AND is_default`, repoUUID))
 	if err != nil {
-		return v, notFound(err, "repository %q", repoUUID)
+		return v, sqlrow.NotFound(err, "repository %q", repoUUID)
 	}
 	return v, nil
 }
@@ -153,7 +144,7 @@ func (s *Store) ListVersions(ctx context.Context, repoUUID string) ([]repository
 	if err != nil {
 		return nil, fmt.Errorf("listing versions: %w", err)
 	}
-	out, _, err := scanAll(rows, scan.Version, 0)
+	out, err := sqlrow.ScanAll(rows, scan.Version)
 	if err != nil {
 		return nil, fmt.Errorf("listing versions: %w", err)
 	}
@@ -186,7 +177,7 @@ func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from i
 		if from != 0 {
 			src, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = $1`, from))
 			if err != nil {
-				return notFound(err, "version %d", from)
+				return sqlrow.NotFound(err, "version %d", from)
 			}
 			if src.RepositoryUUID != v.RepositoryUUID {
 				return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", from)
@@ -205,10 +196,7 @@ func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from i
 			return fmt.Errorf("inserting version: %w", err)
 		}
 		if from != 0 {
-			if err := examples.copyVersion(ctx, tx, from, *v); err != nil {
-				return err
-			}
-			if err := testSentences.copyVersion(ctx, tx, from, *v); err != nil {
+			if err := sqlrow.CopyVersion(ctx, s.shared, tx, from, *v); err != nil {
 				return err
 			}
 		}
@@ -227,7 +215,7 @@ func lockVersionRow(ctx context.Context, tx *sql.Tx, id int64) (repository.Versi
 	}
 	v, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = $1`, id))
 	if err != nil {
-		return v, notFound(err, "version %d", id)
+		return v, sqlrow.NotFound(err, "version %d", id)
 	}
 	return v, nil
 }

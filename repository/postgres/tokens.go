@@ -8,6 +8,7 @@ import (
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const (
@@ -39,7 +40,7 @@ func (s *Store) CreateToken(ctx context.Context, t *repository.Token, hash []byt
 func (s *Store) FindToken(ctx context.Context, id string) (repository.Token, error) {
 	t, err := scan.Token(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE id = $1`, id))
 	if err != nil {
-		return t, notFound(err, "token %q", id)
+		return t, sqlrow.NotFound(err, "token %q", id)
 	}
 	return t, nil
 }
@@ -48,7 +49,7 @@ func (s *Store) FindToken(ctx context.Context, id string) (repository.Token, err
 func (s *Store) FindTokenByHash(ctx context.Context, hash []byte) (repository.Token, error) {
 	t, err := scan.Token(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE secret_hash = $1`, hash))
 	if err != nil {
-		return t, notFound(err, "token")
+		return t, sqlrow.NotFound(err, "token")
 	}
 	return t, nil
 }
@@ -59,7 +60,7 @@ func (s *Store) ListTokens(ctx context.Context, repoUUID string) ([]repository.T
 	if err != nil {
 		return nil, fmt.Errorf("listing tokens: %w", err)
 	}
-	out, _, err := scanAll(rows, scan.Token, 0)
+	out, err := sqlrow.ScanAll(rows, scan.Token)
 	if err != nil {
 		return nil, fmt.Errorf("listing tokens: %w", err)
 	}
@@ -73,7 +74,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error 
 		if err != nil {
 			return fmt.Errorf("revoking token: %w", err)
 		}
-		if err := mustAffect(res, "token %q", id); err != nil {
+		if err := sqlrow.MustAffect(res, "token %q", id); err != nil {
 			return err
 		}
 		return s.notify(ctx, tx, Change{Kind: ChangeToken, Token: id})
@@ -87,6 +88,6 @@ func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
 		if err != nil {
 			return fmt.Errorf("touching token: %w", err)
 		}
-		return mustAffect(res, "token %q", id)
+		return sqlrow.MustAffect(res, "token %q", id)
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/content"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 // The Store also keeps the documents and chunks of the content package.
@@ -19,13 +20,7 @@ const (
 VALUES (?, ?, ?, ?, ?, ?, ?)`
 	sqlInsertChunk = `INSERT INTO content_chunks (document_id, ordinal, start_rune, end_rune, text, embedder, vector)
 VALUES (?, ?, ?, ?, ?, ?, ?)`
-	// sqlDocumentColumns are the columns scan.Document reads but the text;
-	// the chunk count comes from the index on content_chunks.
-	sqlDocumentColumns = `d.id, d.repository_uuid, d.title, d.source, d.language, d.chars, d.created_at,
-    (SELECT COUNT(*) FROM content_chunks c WHERE c.document_id = d.id)`
-	sqlSelectDocument         = `SELECT ` + sqlDocumentColumns + ` FROM content_documents d`
-	sqlSelectDocumentWithText = `SELECT ` + sqlDocumentColumns + `, d.text FROM content_documents d`
-	sqlSelectChunks           = `SELECT c.id, c.document_id, c.ordinal, c.start_rune, c.end_rune, c.text, c.embedder, c.vector
+	sqlSelectChunks = `SELECT c.id, c.document_id, c.ordinal, c.start_rune, c.end_rune, c.text, c.embedder, c.vector
 FROM content_chunks c JOIN content_documents d ON d.id = c.document_id
 WHERE d.repository_uuid = ? ORDER BY c.document_id, c.ordinal`
 )
@@ -83,43 +78,6 @@ func (s *Store) CreateDocument(ctx context.Context, d *content.Document, chunks 
 	return nil
 }
 
-// FindDocument implements content.Store. A document of another repository
-// is not found, as if it did not exist.
-func (s *Store) FindDocument(ctx context.Context, repoUUID string, id int64) (content.Document, error) {
-	row := s.db.QueryRowContext(ctx, sqlSelectDocumentWithText+` WHERE d.id = ? AND d.repository_uuid = ?`, id, repoUUID)
-	d, err := scan.Document(row, true)
-	if err != nil {
-		return content.Document{}, notFound(err, "document %d", id)
-	}
-	return d, nil
-}
-
-// ListDocuments implements content.Store: newest first (then highest ID
-// first), without their text. A limit of 0 or less means no limit; the
-// page is never nil.
-func (s *Store) ListDocuments(ctx context.Context, repoUUID string, offset, limit int) ([]content.Document, int, error) {
-	q := listQuery{
-		count:  `SELECT COUNT(*) FROM content_documents d`,
-		sel:    sqlSelectDocument,
-		cond:   ` WHERE d.repository_uuid = ?`,
-		args:   []any{repoUUID},
-		order:  ` ORDER BY d.created_at DESC, d.id DESC`,
-		offset: offset, limit: limit,
-	}
-	var out []content.Document
-	var total int
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
-		out, total, err = readPage(ctx, tx, q, func(row rowScanner) (content.Document, error) {
-			return scan.Document(row, false)
-		})
-		return err
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("listing documents of %s: %w", repoUUID, err)
-	}
-	return out, total, nil
-}
-
 // DeleteDocument implements content.Store. The chunks go with the document
 // (ON DELETE CASCADE). A document of another repository is not found.
 func (s *Store) DeleteDocument(ctx context.Context, repoUUID string, id int64) error {
@@ -128,7 +86,7 @@ func (s *Store) DeleteDocument(ctx context.Context, repoUUID string, id int64) e
 		if err != nil {
 			return fmt.Errorf("deleting document %d: %w", id, err)
 		}
-		return mustAffect(res, "document %d", id)
+		return sqlrow.MustAffect(res, "document %d", id)
 	})
 }
 

@@ -3,41 +3,14 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/weni-ai/sabia"
-	"github.com/weni-ai/sabia/nlu"
 	"github.com/weni-ai/sabia/repository"
 )
-
-// CreateExamples implements repository.Store.
-func (s *Store) CreateExamples(ctx context.Context, sentences []*repository.Example) error {
-	return examples.create(ctx, s, sentences)
-}
-
-// FindExample implements repository.Store.
-func (s *Store) FindExample(ctx context.Context, id int64) (repository.Example, error) {
-	return examples.find(ctx, s, id)
-}
-
-// ListExamples implements repository.Store.
-func (s *Store) ListExamples(ctx context.Context, f repository.ExampleFilter) ([]repository.Example, int, error) {
-	return examples.list(ctx, s, f)
-}
-
-// UpdateExample implements repository.Store.
-func (s *Store) UpdateExample(ctx context.Context, e *repository.Example) error {
-	return examples.update(ctx, s, e)
-}
-
-// DeleteExample implements repository.Store.
-func (s *Store) DeleteExample(ctx context.Context, id int64) error {
-	return examples.delete(ctx, s, id)
-}
 
 // ListIntents implements repository.Store.
 func (s *Store) ListIntents(ctx context.Context, versionID int64, lang string) ([]repository.IntentSummary, error) {
@@ -104,7 +77,7 @@ func (s *Store) RenameIntent(ctx context.Context, versionID int64, from, to stri
 			to, fmtTime(at), versionID, from); err != nil {
 			return fmt.Errorf("renaming intent in test sentences: %w", err)
 		}
-		return bump(ctx, tx, versionID, langs...)
+		return s.shared.Bump(ctx, tx, versionID, langs...)
 	})
 	return n, err
 }
@@ -133,7 +106,7 @@ func (s *Store) DeleteIntent(ctx context.Context, versionID int64, name string) 
 			}
 			n += m
 		}
-		return bump(ctx, tx, versionID, langs...)
+		return s.shared.Bump(ctx, tx, versionID, langs...)
 	})
 	return n, err
 }
@@ -214,7 +187,7 @@ func (s *Store) spanChange(ctx context.Context, versionID int64, at time.Time, w
 		if _, err := tx.ExecContext(ctx, testChange+` WHERE `+cond+testIn, slices.Concat(changeArgs, condArgs, []any{versionID})...); err != nil {
 			return err
 		}
-		return bump(ctx, tx, versionID, langs...)
+		return s.shared.Bump(ctx, tx, versionID, langs...)
 	})
 	if err != nil && sabia.ErrorCode(err) == sabia.EINTERNAL {
 		return 0, fmt.Errorf("changing %s: %w", what, err)
@@ -251,66 +224,4 @@ func (s *Store) DeleteEntity(ctx context.Context, versionID int64, entity string
 	return s.spanChange(ctx, versionID, at, fmt.Sprintf("entity %q", entity),
 		`entity = ?`, []any{entity}, `entity = ?`, []any{entity},
 		`DELETE FROM example_entities`, nil)
-}
-
-// versionExists returns ENOTFOUND unless the version exists.
-func versionExists(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, id int64) error {
-	var n int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM versions WHERE id = ?`, id).Scan(&n); err != nil {
-		return fmt.Errorf("finding version %d: %w", id, err)
-	}
-	if n == 0 {
-		return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", id)
-	}
-	return nil
-}
-
-func revision(ctx context.Context, tx *sql.Tx, versionID int64, lang string) (int64, error) {
-	var rev int64
-	err := tx.QueryRowContext(ctx, `SELECT revision FROM dataset_revisions WHERE version_id = ? AND language = ?`,
-		versionID, lang).Scan(&rev)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	return rev, err
-}
-
-// Revision implements repository.Store.
-func (s *Store) Revision(ctx context.Context, versionID int64, lang string) (int64, error) {
-	var rev int64
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, versionID); err != nil {
-			return err
-		}
-		var err error
-		rev, err = revision(ctx, tx, versionID, lang)
-		return err
-	})
-	return rev, err
-}
-
-// TrainingSet implements repository.Store.
-func (s *Store) TrainingSet(ctx context.Context, versionID int64, lang string) ([]nlu.Example, int64, error) {
-	var out []nlu.Example
-	var rev int64
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, versionID); err != nil {
-			return err
-		}
-		var err error
-		if rev, err = revision(ctx, tx, versionID, lang); err != nil {
-			return err
-		}
-		out, err = examples.set(ctx, tx, versionID, lang)
-		return err
-	})
-	if err != nil {
-		if sabia.ErrorCode(err) == sabia.EINTERNAL {
-			err = fmt.Errorf("loading training set: %w", err)
-		}
-		return nil, 0, err
-	}
-	return out, rev, nil
 }

@@ -1,4 +1,6 @@
 package sqlite
 
-// LogDeleteChunk exposes logDeleteChunk to the tests.
-const LogDeleteChunk = logDeleteChunk
+import "github.com/weni-ai/sabia/repository/sqlrow"
+
+// LogDeleteChunk exposes sqlrow.LogDeleteChunk to the tests.
+const LogDeleteChunk = sqlrow.LogDeleteChunk

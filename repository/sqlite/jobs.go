@@ -18,7 +18,7 @@ const sqlSelectJob = `SELECT id, kind, repository_uuid, version_id, language, st
 // CreateJob implements repository.Store.
 func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, j.VersionID); err != nil {
+		if err := s.shared.VersionExists(ctx, tx, j.VersionID); err != nil {
 			return err
 		}
 		if j.Status == repository.JobQueued {
@@ -50,7 +50,7 @@ func (s *Store) CreateJob(ctx context.Context, j *repository.Job) error {
 func (s *Store) FindJob(ctx context.Context, id string) (repository.Job, error) {
 	j, err := scan.Job(s.db.QueryRowContext(ctx, sqlSelectJob+` WHERE id = ?`, id))
 	if err != nil {
-		return j, notFound(err, "job %q", id)
+		return j, sqlrow.NotFound(err, "job %q", id)
 	}
 	return j, nil
 }
@@ -62,7 +62,7 @@ func (s *Store) UpdateJob(ctx context.Context, id string, update func(*repositor
 		var err error
 		j, err = scan.Job(tx.QueryRowContext(ctx, sqlSelectJob+` WHERE id = ?`, id))
 		if err != nil {
-			return notFound(err, "job %q", id)
+			return sqlrow.NotFound(err, "job %q", id)
 		}
 		if err := update(&j); err != nil {
 			return err

@@ -6,12 +6,13 @@ import (
 	"fmt"
 
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 // SaveModel implements repository.Store.
 func (s *Store) SaveModel(ctx context.Context, m *repository.Model) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := versionExists(ctx, tx, m.VersionID); err != nil {
+		if err := s.shared.VersionExists(ctx, tx, m.VersionID); err != nil {
 			return err
 		}
 		size := int64(len(m.Data))
@@ -39,7 +40,7 @@ const (
 func (s *Store) FindModel(ctx context.Context, id int64) (repository.Model, error) {
 	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModel+` WHERE id = ?`, id), true)
 	if err != nil {
-		return m, notFound(err, "model %d", id)
+		return m, sqlrow.NotFound(err, "model %d", id)
 	}
 	return m, nil
 }
@@ -48,7 +49,7 @@ func (s *Store) FindModel(ctx context.Context, id int64) (repository.Model, erro
 func (s *Store) LatestModel(ctx context.Context, repoUUID string, versionID int64, lang string) (repository.Model, error) {
 	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModel+sqlLatestModel, repoUUID, versionID, lang), true)
 	if err != nil {
-		return m, notFound(err, "model of version %d in %s", versionID, lang)
+		return m, sqlrow.NotFound(err, "model of version %d in %s", versionID, lang)
 	}
 	return m, nil
 }
@@ -57,7 +58,7 @@ func (s *Store) LatestModel(ctx context.Context, repoUUID string, versionID int6
 func (s *Store) LatestModelInfo(ctx context.Context, repoUUID string, versionID int64, lang string) (repository.Model, error) {
 	m, err := scan.Model(s.db.QueryRowContext(ctx, sqlSelectModelInfo+sqlLatestModel, repoUUID, versionID, lang), false)
 	if err != nil {
-		return m, notFound(err, "model of version %d in %s", versionID, lang)
+		return m, sqlrow.NotFound(err, "model of version %d in %s", versionID, lang)
 	}
 	return m, nil
 }

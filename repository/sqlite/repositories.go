@@ -56,35 +56,24 @@ const sqlSelectRepository = `SELECT uuid, name, description, language, languages
 func (s *Store) FindRepository(ctx context.Context, uuid string) (repository.Repository, error) {
 	r, err := scan.Repository(s.db.QueryRowContext(ctx, sqlSelectRepository+` WHERE uuid = ?`, uuid))
 	if err != nil {
-		return repository.Repository{}, notFound(err, "repository %q", uuid)
+		return repository.Repository{}, sqlrow.NotFound(err, "repository %q", uuid)
 	}
 	return r, nil
 }
 
 // ListRepositories implements repository.Store.
 func (s *Store) ListRepositories(ctx context.Context, f repository.RepositoryFilter) ([]repository.Repository, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
+	var c sqlrow.Conds
 	if f.UUIDs != nil {
-		where = append(where, "uuid IN (SELECT value FROM json_each(?))")
 		b, _ := json.Marshal(f.UUIDs)
-		args = append(args, string(b))
+		c.Add("uuid IN (SELECT value FROM json_each(?))", string(b))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, `name_folded LIKE ? ESCAPE '\'`)
-		args = append(args, sqlrow.LikeContains(nlu.Fold(q)))
+		c.Add(`name_folded LIKE ? ESCAPE '\'`, sqlrow.LikeContains(nlu.Fold(q)))
 	}
-	cond := " WHERE " + strings.Join(where, " AND ")
-	var out []repository.Repository
-	var total int
-	err := s.read(ctx, func(tx *sql.Tx) (err error) {
-		out, total, err = readPage(ctx, tx, listQuery{count: `SELECT COUNT(*) FROM repositories`, sel: sqlSelectRepository,
-			cond: cond, args: args, order: ` ORDER BY created_at DESC, uuid`, offset: f.Offset, limit: f.Limit}, scan.Repository)
-		return err
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("listing repositories: %w", err)
-	}
-	return out, total, nil
+	return sqlrow.List(ctx, s.shared, "repositories", sqlrow.Page{Count: `SELECT COUNT(*) FROM repositories`,
+		Select: sqlSelectRepository, Conds: &c, Order: ` ORDER BY created_at DESC, uuid`, Offset: f.Offset, Limit: f.Limit},
+		scan.Repository)
 }
 
 const sqlUpdateRepository = `UPDATE repositories SET name = ?, name_folded = ?, description = ?, language = ?,
@@ -107,20 +96,8 @@ func (s *Store) UpdateRepository(ctx context.Context, r *repository.Repository) 
 		if err != nil {
 			return fmt.Errorf("updating repository: %w", err)
 		}
-		return mustAffect(res, "repository %q", r.UUID)
+		return sqlrow.MustAffect(res, "repository %q", r.UUID)
 	})
-}
-
-// mustAffect returns ENOTFOUND when res changed no row.
-func mustAffect(res sql.Result, format string, args ...any) error {
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return sabia.Errorf(sabia.ENOTFOUND, format+" not found", args...)
-	}
-	return nil
 }
 
 // DeleteRepository implements repository.Store. Foreign keys cascade to
@@ -131,7 +108,7 @@ func (s *Store) DeleteRepository(ctx context.Context, uuid string) error {
 		if err != nil {
 			return fmt.Errorf("deleting repository: %w", err)
 		}
-		return mustAffect(res, "repository %q", uuid)
+		return sqlrow.MustAffect(res, "repository %q", uuid)
 	})
 }
 
@@ -141,7 +118,7 @@ const sqlSelectVersion = `SELECT id, repository_uuid, name, is_default, created_
 func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, error) {
 	v, err := scan.Version(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, id))
 	if err != nil {
-		return v, notFound(err, "version %d", id)
+		return v, sqlrow.NotFound(err, "version %d", id)
 	}
 	return v, nil
 }
@@ -150,7 +127,7 @@ func (s *Store) FindVersion(ctx context.Context, id int64) (repository.Version, 
 func (s *Store) DefaultVersion(ctx context.Context, repoUUID string) (repository.Version, error) {
 	v, err := scan.Version(s.db.QueryRowContext(ctx, sqlSelectVersion+` WHERE repository_uuid = ? AND is_default = 1`, repoUUID))
 	if err != nil {
-		return v, notFound(err, "repository %q", repoUUID)
+		return v, sqlrow.NotFound(err, "repository %q", repoUUID)
 	}
 	return v, nil
 }
@@ -186,7 +163,7 @@ func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from i
 		if from != 0 {
 			src, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, from))
 			if err != nil {
-				return notFound(err, "version %d", from)
+				return sqlrow.NotFound(err, "version %d", from)
 			}
 			if src.RepositoryUUID != v.RepositoryUUID {
 				return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", from)
@@ -210,10 +187,7 @@ func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from i
 		if from == 0 {
 			return nil
 		}
-		if err := examples.copyVersion(ctx, tx, from, *v); err != nil {
-			return err
-		}
-		return testSentences.copyVersion(ctx, tx, from, *v)
+		return sqlrow.CopyVersion(ctx, s.shared, tx, from, *v)
 	})
 }
 
@@ -231,7 +205,7 @@ func (s *Store) UpdateVersion(ctx context.Context, v *repository.Version) error 
 	return s.write(ctx, func(tx *sql.Tx) error {
 		cur, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, v.ID))
 		if err != nil {
-			return notFound(err, "version %d", v.ID)
+			return sqlrow.NotFound(err, "version %d", v.ID)
 		}
 		isDefault := cur.IsDefault || v.IsDefault
 		if isDefault && !cur.IsDefault {
@@ -257,7 +231,7 @@ func (s *Store) DeleteVersion(ctx context.Context, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		cur, err := scan.Version(tx.QueryRowContext(ctx, sqlSelectVersion+` WHERE id = ?`, id))
 		if err != nil {
-			return notFound(err, "version %d", id)
+			return sqlrow.NotFound(err, "version %d", id)
 		}
 		if cur.IsDefault {
 			return sqlrow.DeleteDefault(cur)

@@ -25,7 +25,6 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
 	"github.com/weni-ai/sabia/repository/sqlrow"
 )
@@ -43,8 +42,14 @@ var migrations embed.FS
 // Store is a repository.Store on one SQLite database file. It is safe for
 // concurrent use.
 type Store struct {
-	db *sql.DB
+	db     *sql.DB
+	shared *sqlrow.DB // for the code the SQL stores share
+	sharedMethods
 }
+
+// sharedMethods are the methods of repository.Store that the SQL stores
+// share (examples, test sentences, logs, evaluations).
+type sharedMethods = sqlrow.Methods
 
 var _ repository.Store = (*Store)(nil)
 
@@ -63,6 +68,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
 	}
 	s := &Store{db: db}
+	s.shared = &sqlrow.DB{Read: s.read, Write: s.write, Bind: func(q string) string { return q },
+		Time: func(t time.Time) any { return fmtTime(t) }, LimitOffset: limitOffset,
+		Unique: func(err error) (string, bool) { return "", isUnique(err) }, Reader: scan}
+	s.shared.NeedVersion = s.shared.VersionExists
+	s.sharedMethods = sqlrow.NewMethods(s.shared)
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -176,14 +186,6 @@ func isUnique(err error) bool {
 	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
 
-// notFound returns ENOTFOUND for sql.ErrNoRows and wraps anything else.
-func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return sabia.Errorf(sabia.ENOTFOUND, format+" not found", args...)
-	}
-	return fmt.Errorf("finding "+format+": %w", append(args, err)...)
-}
-
 // timeFormat is fixed-width so that text order is time order.
 const timeFormat = "2006-01-02T15:04:05.000000000Z"
 
@@ -228,52 +230,4 @@ func limitOffset(offset, limit int) string {
 		limit = -1
 	}
 	return fmt.Sprintf(" LIMIT %d OFFSET %d", limit, max(offset, 0))
-}
-
-// bump raises the dataset revision of each (version, language) once.
-func bump(ctx context.Context, tx *sql.Tx, versionID int64, langs ...string) error {
-	slices.Sort(langs)
-	for _, l := range slices.Compact(langs) {
-		_, err := tx.ExecContext(ctx, `INSERT INTO dataset_revisions (version_id, language, revision) VALUES (?, ?, 1)
-ON CONFLICT (version_id, language) DO UPDATE SET revision = revision + 1`, versionID, l)
-		if err != nil {
-			return fmt.Errorf("bumping revision: %w", err)
-		}
-	}
-	return nil
-}
-
-// rowScanner is what the scan functions read: a *sql.Row or *sql.Rows.
-type rowScanner = sqlrow.Row
-
-// listQuery is one paged listing: count is the COUNT(*) query and sel the
-// SELECT, both without their WHERE clause; cond is " WHERE …" with its
-// args, order " ORDER BY …".
-type listQuery struct {
-	count, sel, cond, order string
-	args                    []any
-	offset, limit           int
-}
-
-// readPage runs q in tx: the number of matching rows and one page of them,
-// read with scan. The page is never nil.
-func readPage[T any](ctx context.Context, tx *sql.Tx, q listQuery, scan func(rowScanner) (T, error)) ([]T, int, error) {
-	var total int
-	if err := tx.QueryRowContext(ctx, q.count+q.cond, q.args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	rows, err := tx.QueryContext(ctx, q.sel+q.cond+q.order+limitOffset(q.offset, q.limit), q.args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/weni-ai/sabia"
 	"github.com/weni-ai/sabia/repository"
+	"github.com/weni-ai/sabia/repository/sqlrow"
 )
 
 const sqlSelectToken = `SELECT id, repository_uuid, name, role, created_at, last_used_at, revoked_at FROM tokens`
@@ -33,7 +34,7 @@ func (s *Store) CreateToken(ctx context.Context, t *repository.Token, hash []byt
 func (s *Store) FindToken(ctx context.Context, id string) (repository.Token, error) {
 	t, err := scan.Token(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE id = ?`, id))
 	if err != nil {
-		return t, notFound(err, "token %q", id)
+		return t, sqlrow.NotFound(err, "token %q", id)
 	}
 	return t, nil
 }
@@ -42,7 +43,7 @@ func (s *Store) FindToken(ctx context.Context, id string) (repository.Token, err
 func (s *Store) FindTokenByHash(ctx context.Context, hash []byte) (repository.Token, error) {
 	t, err := scan.Token(s.db.QueryRowContext(ctx, sqlSelectToken+` WHERE secret_hash = ?`, hash))
 	if err != nil {
-		return t, notFound(err, "token")
+		return t, sqlrow.NotFound(err, "token")
 	}
 	return t, nil
 }
@@ -72,7 +73,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string, at time.Time) error 
 		if err != nil {
 			return fmt.Errorf("revoking token: %w", err)
 		}
-		return mustAffect(res, "token %q", id)
+		return sqlrow.MustAffect(res, "token %q", id)
 	})
 }
 
@@ -83,6 +84,6 @@ func (s *Store) TouchToken(ctx context.Context, id string, at time.Time) error {
 		if err != nil {
 			return fmt.Errorf("touching token: %w", err)
 		}
-		return mustAffect(res, "token %q", id)
+		return sqlrow.MustAffect(res, "token %q", id)
 	})
 }

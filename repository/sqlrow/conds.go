@@ -144,3 +144,19 @@ func FilterSentences(c *Conds, f repository.ExampleFilter) {
 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.translated_from = x.id AND t.language = ?)`, f.Untranslated, f.Untranslated)
 	}
 }
+
+// FilterEvaluationResults adds to c the conditions of f on the columns of
+// evaluation_results. success is a boolean in PostgreSQL and 0 or 1 in
+// SQLite: both take it, and NOT it, as a condition.
+func FilterEvaluationResults(c *Conds, f repository.EvaluationResultFilter) {
+	c.Add("evaluation_id = ?", f.EvaluationID)
+	switch f.Status {
+	case repository.ResultSuccess:
+		c.Add("success")
+	case repository.ResultError:
+		c.Add("NOT success")
+	}
+	if f.Intent != "" {
+		c.Add("(expected = ? OR predicted = ?)", f.Intent, f.Intent)
+	}
+}

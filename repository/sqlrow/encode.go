@@ -25,7 +25,10 @@ func PatternsJSON(p []nlu.PatternEntity) (string, error) {
 }
 
 // ModelID maps a ModelID of 0 (none) to NULL.
-func ModelID(id int64) any {
+func ModelID(id int64) any { return nullID(id) }
+
+// nullID maps an ID of 0 (none) to NULL.
+func nullID(id int64) any {
 	if id == 0 {
 		return nil
 	}
