@@ -43,6 +43,11 @@ done
   go test -run '^$' -bench 'BenchmarkDetect$|BenchmarkDetectLong|BenchmarkDetectWithLanguageID|BenchmarkNewDetectors' -benchmem -count 5 ./datasets/
   go test -run '^$' -bench 'BenchmarkCacheGet|BenchmarkBatchWriterAdd' -benchmem -count 5 ./training/
   go test -run '^$' -bench 'BenchmarkAnswerExtractive|BenchmarkAddDocument' -benchmem -count 5 ./content/
+  # Ranking passages by embedding in PostgreSQL, when a test server is given
+  # (scripts/postgres-test-server.sh prints its DSN).
+  if [ -n "${SABIA_TEST_POSTGRES_DSN:-}" ]; then
+    go test -run '^$' -bench 'BenchmarkNearestChunks' -count 5 ./repository/postgres/
+  fi
   go test -run '^$' -bench 'BenchmarkParseLogging' -benchtime 5000x -count 10 ./cmd/sabia/
 } 2>/dev/null | grep -E '^Benchmark' > "$tmp/gobench.txt" || true
 
