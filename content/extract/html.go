@@ -95,6 +95,11 @@ func (w *htmlWalker) walk(n *html.Node, depth int) error {
 		w.title = nodeText(n)
 	}
 	if htmlSkipped[n.DataAtom] || hidden(n) {
+		if n.DataAtom == atom.Head && w.title == "" {
+			if t := findElement(n, atom.Title, depth); t != nil {
+				w.title = nodeText(t)
+			}
+		}
 		return nil
 	}
 	a := n.DataAtom
@@ -193,4 +198,20 @@ func nodeText(n *html.Node) string {
 	}
 	rec(n, 0)
 	return oneLine(b.String())
+}
+
+// findElement returns the first element a under n, or nil.
+func findElement(n *html.Node, a atom.Atom, depth int) *html.Node {
+	if depth > maxHTMLDepth {
+		return nil
+	}
+	if n.Type == html.ElementNode && n.DataAtom == a {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := findElement(c, a, depth+1); f != nil {
+			return f
+		}
+	}
+	return nil
 }
