@@ -77,6 +77,23 @@ const deliveryPage = `<!DOCTYPE html><html><head><title>Entregas | Loja</title><
 <ul><li>Frete grátis acima de R$&nbsp;300.</li><li>Retirada na loja sem custo.</li></ul>
 <footer>Loja Sabiá</footer></body></html>`
 
+// roleTokens creates a token of each role for the repository at base
+// and returns their secrets by role.
+func (s *server) roleTokens(base string, roles ...string) map[string]string {
+	s.t.Helper()
+	tokens := map[string]string{}
+	for _, role := range roles {
+		var tok struct {
+			Secret string `json:"secret"`
+		}
+		if st := s.json("POST", base+"/tokens", adminSecret, map[string]string{"role": role, "name": role}, &tok); st != http.StatusCreated {
+			s.t.Fatalf("token %s: %d", role, st)
+		}
+		tokens[role] = tok.Secret
+	}
+	return tokens
+}
+
 type uploadResp struct {
 	ID             int64  `json:"id"`
 	Title          string `json:"title"`
@@ -99,16 +116,7 @@ func TestUploadDocuments(t *testing.T) {
 		t.Fatalf("create repository: %d", st)
 	}
 	base := "/v1/repositories/" + repo.UUID
-	tokens := map[string]string{}
-	for _, role := range []string{"user", "contributor"} {
-		var tok struct {
-			Secret string `json:"secret"`
-		}
-		if st := s.json("POST", base+"/tokens", adminSecret, map[string]string{"role": role, "name": role}, &tok); st != http.StatusCreated {
-			t.Fatalf("token %s: %d", role, st)
-		}
-		tokens[role] = tok.Secret
-	}
+	tokens := s.roleTokens(base, "user", "contributor")
 	// Something else to answer from, so that retrieval has to choose.
 	other := map[string]string{"title": "Pagamentos", "text": "Aceitamos Pix, boleto e cartão de crédito em até 10 vezes sem juros."}
 	if st := s.json("POST", base+"/documents", tokens["contributor"], other, nil); st != http.StatusCreated {

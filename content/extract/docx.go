@@ -254,27 +254,26 @@ func (p *paraState) open(out *blocks, inTable bool) {
 		return
 	}
 	p.opened = true
-	switch {
-	case inTable:
+	if inTable {
 		out.text(" ") // paragraphs of a cell share its line
-	case p.heading:
-		out.paragraph()
-	case p.list:
-		out.line()
-	default:
-		out.paragraph()
+		return
 	}
+	p.separate(out)
 }
 
 // close ends the paragraph.
 func (p *paraState) close(out *blocks, inTable bool) {
-	switch {
-	case inTable || !p.opened:
-	case p.heading:
-		out.paragraph()
-	case p.list:
+	if p.opened && !inTable {
+		p.separate(out)
+	}
+}
+
+// separate sets a paragraph apart: list items by a line break, headings
+// and others by a blank line.
+func (p *paraState) separate(out *blocks) {
+	if p.list && !p.heading {
 		out.line()
-	default:
+	} else {
 		out.paragraph()
 	}
 }
