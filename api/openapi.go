@@ -12,16 +12,17 @@ import (
 // Every route is registered through Server.handle, so the OpenAPI document
 // lists exactly the routes that exist.
 type route struct {
-	Method   string
-	Pattern  string
-	Summary  string
-	Tag      string
-	Auth     string // authAdmin, authToken, authAny or authNone
-	Request  any    // zero value of the JSON request type, or nil
-	Form     any    // zero value of a form-encoded request type, or nil
-	Response any    // zero value of the response type, or nil
-	Status   int    // success status
-	Raw      string // content type of a non-JSON response (image/svg+xml)
+	Method    string
+	Pattern   string
+	Summary   string
+	Tag       string
+	Auth      string // authAdmin, authToken, authAny or authNone
+	Request   any    // zero value of the JSON request type, or nil
+	Form      any    // zero value of a form-encoded request type, or nil
+	Multipart any    // zero value of a multipart/form-data request type (File fields are files), or nil
+	Response  any    // zero value of the response type, or nil
+	Status    int    // success status
+	Raw       string // content type of a non-JSON response (image/svg+xml)
 }
 
 const (
@@ -65,13 +66,16 @@ func openAPI(routes []route, version string) map[string]any {
 		case authAny:
 			op["security"] = []any{map[string]any{"admin": []string{}}, map[string]any{"repositoryToken": []string{}}}
 		}
-		if rt.Request != nil || rt.Form != nil {
+		if rt.Request != nil || rt.Form != nil || rt.Multipart != nil {
 			content := map[string]any{}
 			if rt.Request != nil {
 				content["application/json"] = map[string]any{"schema": g.schema(reflect.TypeOf(rt.Request))}
 			}
 			if rt.Form != nil {
 				content["application/x-www-form-urlencoded"] = map[string]any{"schema": g.schema(reflect.TypeOf(rt.Form))}
+			}
+			if rt.Multipart != nil {
+				content["multipart/form-data"] = map[string]any{"schema": g.schema(reflect.TypeOf(rt.Multipart))}
 			}
 			op["requestBody"] = map[string]any{"required": true, "content": content}
 		}
@@ -128,7 +132,14 @@ func itoa(i int) string {
 
 type schemaGen struct{ defs map[string]any }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType = reflect.TypeOf(time.Time{})
+	fileType = reflect.TypeOf(File{})
+)
+
+// File documents a file part of a multipart request: binary content, not
+// JSON.
+type File struct{}
 
 func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
@@ -137,6 +148,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
+	case t == fileType:
+		return map[string]any{"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 	case t.Kind() == reflect.Struct:
 		name := t.Name()
 		if name == "" {

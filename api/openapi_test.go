@@ -59,3 +59,48 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 		t.Errorf("only %d operations documented", documented)
 	}
 }
+
+// TestOpenAPIMultipartUpload checks that the document upload is described
+// as a multipart/form-data body whose "file" is binary.
+func TestOpenAPIMultipartUpload(t *testing.T) {
+	s := New(Config{AdminToken: "x", Version: "test"}, nil, nil)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody struct {
+				Content map[string]struct {
+					Schema struct {
+						Ref string `json:"$ref"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"requestBody"`
+		} `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+				Required   []string                   `json:"required"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	op := doc.Paths["/v1/repositories/{uuid}/documents/upload"]["post"]
+	mp, ok := op.RequestBody.Content["multipart/form-data"]
+	if !ok || len(op.RequestBody.Content) != 1 {
+		t.Fatalf("upload request body content types: %v", op.RequestBody.Content)
+	}
+	schema := doc.Components.Schemas[strings.TrimPrefix(mp.Schema.Ref, "#/components/schemas/")]
+	if file := string(schema.Properties["file"]); !strings.Contains(file, `"format":"binary"`) {
+		t.Errorf("file part schema = %s", file)
+	}
+	if strings.Join(schema.Required, ",") != "file" {
+		t.Errorf("required = %v, want only file", schema.Required)
+	}
+	for _, f := range []string{"title", "language", "source"} {
+		if _, ok := schema.Properties[f]; !ok {
+			t.Errorf("field %q is not documented", f)
+		}
+	}
+}

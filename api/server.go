@@ -129,6 +129,7 @@ func New(cfg Config, repos *repository.Service, engine Engine) *Server {
 	s.evaluationRoutes()
 	s.logRoutes()
 	s.contentRoutes()
+	s.uploadRoute()
 	s.importExportRoutes()
 	s.statusRoutes()
 	s.debugRoutes()

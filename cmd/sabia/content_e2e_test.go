@@ -114,16 +114,7 @@ func TestContentAnswersOverHTTP(t *testing.T) {
 		t.Fatalf("create repository: %d", st)
 	}
 	base := "/v1/repositories/" + repo.UUID
-	tokens := map[string]string{}
-	for _, role := range []string{"user", "contributor"} {
-		var tok struct {
-			Secret string `json:"secret"`
-		}
-		if st := s.json("POST", base+"/tokens", adminSecret, map[string]string{"role": role, "name": role}, &tok); st != http.StatusCreated {
-			t.Fatalf("token %s: %d", role, st)
-		}
-		tokens[role] = tok.Secret
-	}
+	tokens := s.roleTokens(base, "user", "contributor")
 	doc := map[string]string{"title": "FAQ da loja", "text": faqText, "source": "https://loja.example/faq", "language": "pt-BR"}
 	var e errResp
 	if st := s.json("POST", base+"/documents", tokens["user"], doc, &e); st != http.StatusForbidden || e.Error.Code != "forbidden" {

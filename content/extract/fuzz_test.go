@@ -1,0 +1,59 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/weni-ai/sabia"
+)
+
+// checkExtraction is what every input must satisfy: no panic, an error
+// that is a *sabia.Error, or valid tidy text.
+func checkExtraction(t *testing.T, out Extracted, err error) {
+	t.Helper()
+	if err != nil {
+		var e *sabia.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("error %v is not a *sabia.Error", err)
+		}
+		return
+	}
+	if out.Text == "" || !utf8.ValidString(out.Text) || !utf8.ValidString(out.Title) {
+		t.Fatalf("bad extraction %+v", out)
+	}
+	if bytes.Contains([]byte(out.Text), []byte("\n\n\n")) {
+		t.Fatalf("more than one blank line in a row: %q", out.Text)
+	}
+}
+
+// FuzzHTML feeds arbitrary pages to the HTML extractor.
+func FuzzHTML(f *testing.F) {
+	f.Add([]byte(helpPage))
+	f.Add([]byte(`<table><tr><td>a<table><tr><td>b</td></tr></table></td><td>c</td></tr></table>`))
+	f.Add([]byte(`<pre>linha 1
+linha 2</pre><h1>título<h1><li>x`))
+	f.Add([]byte("<meta charset=\"windows-1252\"><p>a\xe7\xe3o</p>"))
+	f.Fuzz(func(t *testing.T, page []byte) {
+		out, err := Text(context.Background(), "pagina.html", "text/html", bytes.NewReader(page))
+		checkExtraction(t, out, err)
+	})
+}
+
+// FuzzDOCX feeds arbitrary archives to the DOCX extractor, and arbitrary
+// document parts wrapped in a valid archive, so that the XML walk is
+// reached by most inputs.
+func FuzzDOCX(f *testing.F) {
+	f.Add(policyDOCX(f))
+	f.Add([]byte(wordDocument(para("Heading1", "Título") + `<w:tbl>` + tableRow("a", "b") + `</w:tbl>`)))
+	f.Add([]byte(`<w:p><w:r><w:t>sem fim`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte("PK")) {
+			data = buildZip(t, zipFile{"word/document.xml", string(data)})
+		}
+		out, err := Text(context.Background(), "documento.docx", "", bytes.NewReader(data))
+		checkExtraction(t, out, err)
+	})
+}
