@@ -75,6 +75,10 @@ func (s *Service) UpdateVersion(ctx context.Context, repoUUID string, id int64, 
 		}
 		v.Name = name
 	}
+	// IsDefault says what this call asks, not what was read: the store
+	// keeps a default it finds under its lock, and a rename passing the
+	// default it read could take it back from a version made default since.
+	v.IsDefault = false
 	if u.IsDefault != nil {
 		if !*u.IsDefault {
 			return Version{}, sabia.Errorf(sabia.EINVALID,

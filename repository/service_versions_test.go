@@ -1,6 +1,7 @@
 package repository_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -145,5 +146,55 @@ func TestUpdateAndDeleteVersion(t *testing.T) {
 	}
 	if _, err := e.svc.FindVersion(t.Context(), other.UUID, otherMaster.ID); err != nil {
 		t.Fatalf("another repository's version: %v", err)
+	}
+}
+
+// switchStore runs, once, another request's "make B the default" just
+// before a version update reaches the store: the window between
+// Service.UpdateVersion's read and its write.
+type switchStore struct {
+	repository.Store
+	before func()
+}
+
+func (s *switchStore) UpdateVersion(ctx context.Context, v *repository.Version) error {
+	if f := s.before; f != nil {
+		s.before = nil
+		f()
+	}
+	return s.Store.UpdateVersion(ctx, v)
+}
+
+// TestRenameKeepsADefaultSwitchedMeanwhile: renaming the default version
+// while another request makes another version the default leaves the new
+// default in place (the rename passed the default it had read and took the
+// default back).
+func TestRenameKeepsADefaultSwitchedMeanwhile(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	ss := &switchStore{Store: e.store}
+	svc := repository.NewService(ss, time.Now)
+	r, err := svc.CreateRepository(ctx, repository.RepositoryInput{Name: "Loja", Language: "pt_br"})
+	noErr(t, err)
+	a, err := svc.FindVersion(ctx, r.UUID, 0)
+	noErr(t, err)
+	b, err := svc.CreateVersion(ctx, r.UUID, repository.VersionInput{Name: "natal"})
+	noErr(t, err)
+	yes := true
+	ss.before = func() {
+		if _, err := svc.UpdateVersion(ctx, r.UUID, b.ID, repository.VersionUpdate{IsDefault: &yes}); err != nil {
+			t.Error(err)
+		}
+	}
+	name := "antiga"
+	got, err := svc.UpdateVersion(ctx, r.UUID, a.ID, repository.VersionUpdate{Name: &name})
+	noErr(t, err)
+	if got.IsDefault {
+		t.Errorf("the renamed version says it is the default: %+v", got)
+	}
+	d, err := svc.FindVersion(ctx, r.UUID, 0)
+	noErr(t, err)
+	if d.ID != b.ID {
+		t.Fatalf("default is version %d (%s); the switch to %d was undone by a rename", d.ID, d.Name, b.ID)
 	}
 }
