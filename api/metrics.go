@@ -52,6 +52,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
+// knownMethods are the HTTP methods a metric label keeps; any other counts
+// as "other".
+var knownMethods = map[string]bool{http.MethodGet: true, http.MethodHead: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true}
+
 // instrument records every request under its route pattern, known only once
 // the router has matched it; requests no route matched count as
 // "unmatched".
@@ -68,8 +73,12 @@ func (m *metrics) instrument(next http.Handler) http.Handler {
 		if code == 0 {
 			code = http.StatusOK
 		}
-		m.requests.WithLabelValues(pattern, r.Method, strconv.Itoa(code)).Inc()
-		m.latency.WithLabelValues(pattern, r.Method).Observe(time.Since(start).Seconds())
+		method := r.Method
+		if !knownMethods[method] {
+			method = "other" // the method is the client's word: bound the series
+		}
+		m.requests.WithLabelValues(pattern, method, strconv.Itoa(code)).Inc()
+		m.latency.WithLabelValues(pattern, method).Observe(time.Since(start).Seconds())
 	})
 }
 
