@@ -73,6 +73,10 @@ func envDefault(name, def string) string {
 	return def
 }
 
+// minRateLimit is the smallest --rate-limit: one request every 1,000 s.
+// Smaller rates would overflow the wait a 429 announces.
+const minRateLimit = 0.001
+
 func newServeCmd() *cobra.Command {
 	var cfg serveConfig
 	cache := envDefault("SABIA_CACHE_BYTES", strconv.Itoa(1<<30))
@@ -90,8 +94,8 @@ func newServeCmd() *cobra.Command {
 				return fmt.Errorf("--cache-bytes must be a positive number of bytes, got %q", cache)
 			}
 			cfg.CacheBytes = n
-			if cfg.RateLimit, err = strconv.ParseFloat(rate, 64); err != nil || cfg.RateLimit < 0 || math.IsInf(cfg.RateLimit, 0) {
-				return fmt.Errorf("--rate-limit must be a number of requests per second (0: no limit), got %q", rate)
+			if cfg.RateLimit, err = strconv.ParseFloat(rate, 64); err != nil || !(cfg.RateLimit == 0 || cfg.RateLimit >= minRateLimit) || math.IsInf(cfg.RateLimit, 0) {
+				return fmt.Errorf("--rate-limit must be 0 (no limit) or a number of requests per second of at least %g, got %q", minRateLimit, rate)
 			}
 			if cfg.RateBurst, err = strconv.Atoi(burst); err != nil || cfg.RateBurst < 0 {
 				return fmt.Errorf("--rate-burst must be a whole number of requests (0: twice the rate), got %q", burst)
@@ -153,6 +157,10 @@ func adminToken(cfg serveConfig, log *slog.Logger) (string, error) {
 // serve runs the server until ctx is done. ready, when not nil, receives the
 // bound address once the server listens (tests).
 func serve(ctx context.Context, cfg serveConfig, ready chan<- string) error {
+	// Ends what serve starts in the background (the change listener, the
+	// log cleaner) when it returns, also when it fails to start.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	log := cfg.logger
 	if log == nil {
 		log = newLogger(cfg.LogFormat)
