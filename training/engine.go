@@ -81,8 +81,15 @@ type Engine struct {
 	detector Detector
 	trainCfg nlu.Config
 
-	mu       sync.RWMutex
-	settings map[string]settings // by repository UUID
+	// mu guards settings and the generations below. A load from the store
+	// caches its result only if no invalidation came while it read: gen
+	// counts a repository's invalidations, epoch those of everything, and
+	// announced holds the newest model id another process said it saved.
+	mu        sync.RWMutex
+	settings  map[string]settings // by repository UUID
+	gen       map[string]uint64
+	epoch     uint64
+	announced map[modelKey]int64
 }
 
 type modelKey struct {
@@ -120,6 +127,7 @@ func NewEngine(repos *repository.Service, q *Queue, cfg EngineConfig) *Engine {
 		cfg.Logger = slog.Default()
 	}
 	e := &Engine{repos: repos, queue: q, log: cfg.Logger, detector: cfg.Detector, settings: map[string]settings{},
+		gen: map[string]uint64{}, announced: map[modelKey]int64{},
 		models: NewCache[modelKey, *loaded](cfg.CacheBytes, func(l *loaded) int64 { return l.size })}
 	e.trainCfg = nlu.DefaultConfig()
 	if cfg.Train != nil {
@@ -409,11 +417,21 @@ func (e *Engine) installLive(ctx context.Context, k modelKey, l *loaded) {
 }
 
 // Forget drops the cached settings of a repository after it changed; its
-// models stay cached, since they do not depend on the settings.
+// models stay cached, since they do not depend on the settings. Settings
+// being loaded meanwhile are not cached.
 func (e *Engine) Forget(repoUUID string) {
 	e.mu.Lock()
 	delete(e.settings, repoUUID)
+	e.gen[repoUUID]++
 	e.mu.Unlock()
+}
+
+// generation returns what a load of the repository's settings or models
+// compares with fresh before caching its result.
+func (e *Engine) generation(repoUUID string) [2]uint64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return [2]uint64{e.gen[repoUUID], e.epoch}
 }
 
 // CachedModels returns how many models are loaded in memory and their
@@ -425,6 +443,11 @@ func (e *Engine) CachedModels() (int, int64) { return e.models.Len(), e.models.B
 // the store has just saved: the next parse loads the latest.
 func (e *Engine) ForgetModel(repoUUID string, versionID int64, lang string, id int64) {
 	k := modelKey{repoUUID, versionID, lang}
+	e.mu.Lock()
+	// Remembered, so that a load that read the older model before this
+	// arrived does not cache it.
+	e.announced[k] = max(e.announced[k], id)
+	e.mu.Unlock()
 	if cur, ok := e.models.Get(k); ok && cur.id < id {
 		e.models.Remove(k)
 	}
@@ -435,6 +458,7 @@ func (e *Engine) ForgetModel(repoUUID string, versionID int64, lang string, id i
 func (e *Engine) ForgetAll() {
 	e.mu.Lock()
 	clear(e.settings)
+	e.epoch++
 	e.mu.Unlock()
 	e.models.RemoveFunc(func(modelKey) bool { return true })
 }
@@ -444,12 +468,20 @@ func (e *Engine) ForgetAll() {
 // cache evicts them.
 func (e *Engine) Drop(repoUUID string) {
 	e.Forget(repoUUID)
+	e.mu.Lock()
+	for k := range e.announced {
+		if k.repo == repoUUID {
+			delete(e.announced, k)
+		}
+	}
+	e.mu.Unlock()
 	e.models.RemoveFunc(func(k modelKey) bool { return k.repo == repoUUID })
 }
 
 func (e *Engine) settingsOf(ctx context.Context, repoUUID string) (settings, error) {
 	e.mu.RLock()
 	s, ok := e.settings[repoUUID]
+	gen := [2]uint64{e.gen[repoUUID], e.epoch}
 	e.mu.RUnlock()
 	if ok {
 		return s, nil
@@ -468,7 +500,9 @@ func (e *Engine) settingsOf(ctx context.Context, repoUUID string) (settings, err
 	}
 	s = settings{repo: repo, defaultVersion: v.ID, patterns: pats}
 	e.mu.Lock()
-	e.settings[repoUUID] = s
+	if gen == [2]uint64{e.gen[repoUUID], e.epoch} {
+		e.settings[repoUUID] = s
+	}
 	e.mu.Unlock()
 	return s, nil
 }
@@ -477,6 +511,7 @@ func (e *Engine) modelOf(ctx context.Context, k modelKey) (*loaded, error) {
 	if l, ok := e.models.Get(k); ok {
 		return l, nil
 	}
+	gen := e.generation(k.repo)
 	rec, err := e.repos.LatestModel(ctx, k.repo, k.version, k.lang)
 	if err != nil {
 		if sabia.ErrorCode(err) == sabia.ENOTFOUND {
@@ -498,7 +533,14 @@ func (e *Engine) modelOf(ctx context.Context, k modelKey) (*loaded, error) {
 		return nil, fmt.Errorf("decoding model %d: %w", rec.ID, err)
 	}
 	l := &loaded{model: m, id: rec.ID, revision: rec.Revision, trainedAt: rec.TrainedAt, size: int64(len(rec.Data))}
-	e.install(k, l)
+	// Cached only if nothing was invalidated while it was read (checked
+	// and installed under the lock the invalidations take first);
+	// otherwise it serves this request and the next one reads again.
+	e.mu.Lock()
+	if gen == [2]uint64{e.gen[k.repo], e.epoch} && l.id >= e.announced[k] {
+		e.install(k, l)
+	}
+	e.mu.Unlock()
 	return l, nil
 }
 
