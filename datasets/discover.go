@@ -180,10 +180,10 @@ func Discover(lang string, texts []DiscoverText, opts DiscoverOptions) ([]Cluste
 
 // discoverer holds the state of one Discover call.
 type discoverer struct {
-	lang    string
-	ids     map[string]int32 // term → id
-	groups  int              // groups IDF was counted over
-	isWord  []bool           // by term id: a stem, prefix or synonym group, not a character trigram
+	lang   string
+	ids    map[string]int32 // term → id
+	groups int              // groups IDF was counted over
+	isWord []bool           // by term id: a stem, prefix or synonym group, not a character trigram
 }
 
 // textTerms is what one text is made of for Discover.
