@@ -57,6 +57,25 @@ func (s *Server) logRoutes() {
 			items, total, err := s.repos.ListLogs(r.Context(), uuid, f)
 			return Page[repository.Log]{Items: nonNil(items), Total: total, Offset: f.Offset, Limit: f.Limit}, err
 		}))
+	s.handle(route{Method: http.MethodGet, Pattern: base + "/clusters",
+		Summary: "Topics of the logged texts the bot did not know, to turn into intents (query: language, from, to (RFC 3339; default the last 30 days), max_confidence, out_of_scope (default: out of scope or below the threshold), min_size (default 2))",
+		Tag:     "logs", Auth: authAny, Response: repository.LogClusters{}},
+		getHandler(http.StatusOK, func(r *http.Request) (repository.LogClusters, error) {
+			uuid, err := scoped(r, repository.RoleUser)
+			if err != nil {
+				return repository.LogClusters{}, err
+			}
+			f, err := logFilter(r)
+			if err != nil {
+				return repository.LogClusters{}, err
+			}
+			minSize, err := queryInt(r, "min_size", 0)
+			if err != nil {
+				return repository.LogClusters{}, err
+			}
+			return s.repos.ClusterLogs(r.Context(), uuid, repository.LogClusterFilter{Language: f.Language, From: f.From, To: f.To,
+				MaxConfidence: f.MaxConfidence, OutOfScope: f.OutOfScope, MinSize: int(minSize)})
+		}))
 	s.handle(route{Method: http.MethodGet, Pattern: base + "/{id}", Summary: "One interaction log",
 		Tag: "logs", Auth: authAny, Response: repository.Log{}},
 		getHandler(http.StatusOK, func(r *http.Request) (repository.Log, error) {

@@ -43,3 +43,9 @@ func stemFamily(fam, w string) string {
 	}
 	return w
 }
+
+// Stem returns the light stem of a normalised word (a Token's Norm) in lang
+// ("entregam", "entrega" → "entreg"), or the word itself when lang has no
+// stemmer or nothing applies. The classifier uses it as a feature beside the
+// word.
+func Stem(lang, norm string) string { return stem(lang, norm) }
