@@ -145,17 +145,14 @@ func (s *Server) parseRoutes() {
 			case len(in.Texts) > MaxBatchTexts:
 				return BatchParseResponse{}, sabia.Errorf(sabia.ETOOLARGE, "%d texts, more than %d: send them in several batches", len(in.Texts), MaxBatchTexts)
 			}
-			out := BatchParseResponse{Results: make([]ParseResponse, 0, len(in.Texts))}
-			for i, text := range in.Texts {
-				res, err := s.engine.Parse(r.Context(), training.ParseRequest{RepositoryUUID: uuid, VersionID: in.VersionID, Language: in.Language, Text: text})
-				if err != nil {
-					if sabia.ErrorCode(err) == sabia.EINVALID || sabia.ErrorCode(err) == sabia.ETOOLARGE {
-						return BatchParseResponse{}, sabia.Errorf(sabia.ErrorCode(err), "text %d: %s", i, sabia.ErrorMessage(err))
-					}
-					return BatchParseResponse{}, err
-				}
+			results, err := s.engine.ParseBatch(r.Context(), training.ParseRequest{RepositoryUUID: uuid, VersionID: in.VersionID, Language: in.Language}, in.Texts)
+			if err != nil {
+				return BatchParseResponse{}, err
+			}
+			out := BatchParseResponse{Results: make([]ParseResponse, len(results))}
+			for i, res := range results {
 				s.metrics.parsed(res)
-				out.Results = append(out.Results, nativeAnswer(text, res))
+				out.Results[i] = nativeAnswer(in.Texts[i], res)
 			}
 			return out, nil
 		}))

@@ -30,6 +30,8 @@ type Engine interface {
 	// Parse classifies text with the repository's trained model, never
 	// touching the store when the model and settings are cached.
 	Parse(ctx context.Context, req training.ParseRequest) (training.Parsed, error)
+	// ParseBatch classifies texts with one model, in order.
+	ParseBatch(ctx context.Context, req training.ParseRequest, texts []string) ([]training.Parsed, error)
 	// Forget drops cached settings of a repository after it changed.
 	Forget(repoUUID string)
 	// Drop drops everything cached of a deleted repository, models included.

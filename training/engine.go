@@ -557,6 +557,30 @@ func (e *Engine) Parse(ctx context.Context, req ParseRequest) (Parsed, error) {
 	return e.parseWith(t, req.Text, start), nil
 }
 
+// ParseBatch classifies texts as Parse does req.Text, with one model and
+// one set of settings for all of them (resolved once), in order. Errors are
+// Parse's; a bad text's error names its index.
+func (e *Engine) ParseBatch(ctx context.Context, req ParseRequest, texts []string) ([]Parsed, error) {
+	if len(texts) == 0 {
+		return []Parsed{}, nil
+	}
+	for i, text := range texts {
+		if err := checkText(text); err != nil {
+			return nil, sabia.Errorf(sabia.ErrorCode(err), "text %d: %s", i, sabia.ErrorMessage(err))
+		}
+	}
+	req.Text = texts[0]
+	t, err := e.target(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Parsed, len(texts))
+	for i, text := range texts {
+		out[i] = e.parseWith(t, text, time.Now())
+	}
+	return out, nil
+}
+
 // parseTarget is what a parse request resolves to: the repository's
 // settings, the language and version, and the model to use.
 type parseTarget struct {
@@ -568,19 +592,28 @@ type parseTarget struct {
 }
 
 // target validates a parse request and finds its model (errors at Parse).
-func (e *Engine) target(ctx context.Context, req ParseRequest) (parseTarget, error) {
-	if !utf8.ValidString(req.Text) {
-		return parseTarget{}, sabia.Errorf(sabia.EINVALID, "text is not valid UTF-8")
+// checkText returns EINVALID or ETOOLARGE for a text that cannot be
+// classified.
+func checkText(text string) error {
+	if !utf8.ValidString(text) {
+		return sabia.Errorf(sabia.EINVALID, "text is not valid UTF-8")
 	}
-	if strings.TrimSpace(req.Text) == "" {
-		return parseTarget{}, sabia.Errorf(sabia.EINVALID, "text is required")
+	if strings.TrimSpace(text) == "" {
+		return sabia.Errorf(sabia.EINVALID, "text is required")
 	}
-	if strings.ContainsRune(req.Text, 0) {
+	if strings.ContainsRune(text, 0) {
 		// PostgreSQL cannot store it in the interaction log.
-		return parseTarget{}, sabia.Errorf(sabia.EINVALID, "text contains a NUL character")
+		return sabia.Errorf(sabia.EINVALID, "text contains a NUL character")
 	}
-	if n := utf8.RuneCountInString(req.Text); n > MaxParseRunes {
-		return parseTarget{}, sabia.Errorf(sabia.ETOOLARGE, "text has %d characters, more than %d", n, MaxParseRunes)
+	if n := utf8.RuneCountInString(text); n > MaxParseRunes {
+		return sabia.Errorf(sabia.ETOOLARGE, "text has %d characters, more than %d", n, MaxParseRunes)
+	}
+	return nil
+}
+
+func (e *Engine) target(ctx context.Context, req ParseRequest) (parseTarget, error) {
+	if err := checkText(req.Text); err != nil {
+		return parseTarget{}, err
 	}
 	s, err := e.settingsOf(ctx, req.RepositoryUUID)
 	if err != nil {

@@ -333,3 +333,34 @@ func TestTrainSaysWhatItSkips(t *testing.T) {
 		t.Fatalf("skipped = %+v, want es with a reason about its intents", skipped)
 	}
 }
+
+// TestParseBatch: a batch answers each text as Parse does, with one model,
+// and names the index of a bad text.
+func TestParseBatch(t *testing.T) {
+	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
+	f.seed(t)
+	ctx := context.Background()
+	jobs, _, err := f.engine.Train(ctx, f.repo.UUID, 0, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startQueue(t, f.queue)
+	f.wait(t, jobs[0].ID)
+	texts := []string{"qro a 2 via do boleto", "cancela tudo pfv", "cadê minha encomenda"}
+	got, err := f.engine.ParseBatch(ctx, ParseRequest{RepositoryUUID: f.repo.UUID}, texts)
+	if err != nil || len(got) != len(texts) {
+		t.Fatalf("ParseBatch = %d results, %v", len(got), err)
+	}
+	for i, text := range texts {
+		one, err := f.engine.Parse(ctx, ParseRequest{RepositoryUUID: f.repo.UUID, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[i].Prediction.Intent != one.Prediction.Intent || got[i].ModelID != one.ModelID || got[i].Prediction.Confidence != one.Prediction.Confidence {
+			t.Errorf("text %d: batch %+v, single %+v", i, got[i].Prediction, one.Prediction)
+		}
+	}
+	if _, err := f.engine.ParseBatch(ctx, ParseRequest{RepositoryUUID: f.repo.UUID}, []string{"oi", "", "tchau"}); sabia.ErrorCode(err) != sabia.EINVALID || !strings.HasPrefix(sabia.ErrorMessage(err), "text 1:") {
+		t.Errorf("a blank text: %v", err)
+	}
+}
