@@ -406,13 +406,15 @@ func (e *Engine) install(k modelKey, l *loaded) {
 }
 
 // installLive installs the model of a training that just finished, unless
-// its repository was deleted meanwhile. The repository is looked up after
+// its repository or version was deleted meanwhile. They are looked up after
 // installing: a deletion before the lookup is seen by it, and one after it
 // is followed by Drop (the API deletes, then drops), which evicts the model.
 func (e *Engine) installLive(ctx context.Context, k modelKey, l *loaded) {
 	e.install(k, l)
 	if _, err := e.repos.FindRepository(ctx, k.repo); sabia.ErrorCode(err) == sabia.ENOTFOUND {
 		e.models.RemoveFunc(func(x modelKey) bool { return x.repo == k.repo })
+	} else if _, err := e.repos.FindVersion(ctx, k.repo, k.version); sabia.ErrorCode(err) == sabia.ENOTFOUND {
+		e.models.Remove(k)
 	}
 }
 

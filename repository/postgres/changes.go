@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -124,11 +125,28 @@ func (s *Store) listenConn(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
+// listenProbe is how long the listener waits for a change before it pings
+// the server: a connection cut without a reset (a failover, a NAT that
+// forgot it) would otherwise look like a quiet one for the 15 minutes TCP
+// keepalives take to notice, and changes would be missed meanwhile.
+var listenProbe = 30 * time.Second
+
 // receive passes the changes of other Stores to fn until the connection or
 // ctx fails, and returns why.
 func (s *Store) receive(ctx context.Context, conn *pgx.Conn, fn func(Change)) error {
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		wait, cancel := context.WithTimeout(ctx, listenProbe)
+		n, err := conn.WaitForNotification(wait)
+		cancel()
+		if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			ping, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err = conn.Ping(ping)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("probing the connection that listens for changes: %w", err)
+			}
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("waiting for changes: %w", err)
 		}

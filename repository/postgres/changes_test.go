@@ -134,3 +134,44 @@ WHERE datname = current_database() AND query LIKE 'LISTEN%'`); err != nil {
 	default:
 	}
 }
+
+// TestListenThroughQuietSpells: a listener that pings the server between
+// waits (a quiet connection is probed, not taken for a dead one) still hears
+// changes after many probes, and a revoked token is announced.
+func TestListenThroughQuietSpells(t *testing.T) {
+	defer postgres.SetListenProbe(20 * time.Millisecond)()
+	dsn := newDatabase(t)
+	writer, listener := open(t, dsn), open(t, dsn)
+	createRepository(t, writer)("r1")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	heard := make(chan postgres.Change, 4)
+	errs := make(chan error, 4)
+	if err := listener.Listen(ctx, func(c postgres.Change) { heard <- c }, func(err error) { errs <- err }); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // about 15 probes
+	tok := repository.Token{ID: "tok-1", RepositoryUUID: "r1", Name: "fluxo", Role: repository.RoleUser,
+		CreatedAt: time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)}
+	if err := writer.CreateToken(ctx, &tok, repository.HashSecret("sabia_segredo")); err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.RevokeToken(ctx, tok.ID, tok.CreatedAt.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-heard:
+		if c.Kind != postgres.ChangeToken || c.Token != tok.ID {
+			t.Errorf("heard %+v, want the revocation of %s", c, tok.ID)
+		}
+	case err := <-errs:
+		t.Fatalf("the listener failed: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("the revocation was not heard")
+	}
+	select {
+	case err := <-errs:
+		t.Errorf("the quiet connection was reported broken: %v", err)
+	default:
+	}
+}
