@@ -285,7 +285,7 @@ func TestEngineStaleModel(t *testing.T) {
 }
 
 // TestEngineInstallAfterDelete: a training that finishes after its
-// repository was deleted does not leave the model cached.
+// repository or version was deleted does not leave the model cached.
 func TestEngineInstallAfterDelete(t *testing.T) {
 	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
 	f.seed(t)
@@ -305,9 +305,25 @@ func TestEngineInstallAfterDelete(t *testing.T) {
 	if n := f.engine.models.Len(); n != 0 {
 		t.Fatalf("models cached for a deleted repository = %d, want 0", n)
 	}
-	f.engine.installLive(ctx, modelKey{other.UUID, 1, "pt_br"}, &loaded{model: m, id: 2})
+	master, err := f.repos.FindVersion(ctx, other.UUID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.engine.installLive(ctx, modelKey{other.UUID, master.ID, "pt_br"}, &loaded{model: m, id: 2})
 	if n := f.engine.models.Len(); n != 1 {
 		t.Fatalf("models cached for a live repository = %d, want 1", n)
+	}
+	// The same for a version deleted while its training ran.
+	gone, err := f.repos.CreateVersion(ctx, other.UUID, repository.VersionInput{Name: "natal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.repos.DeleteVersion(ctx, other.UUID, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.engine.installLive(ctx, modelKey{other.UUID, gone.ID, "pt_br"}, &loaded{model: m, id: 3})
+	if n := f.engine.models.Len(); n != 1 {
+		t.Fatalf("models cached after a deleted version's training = %d, want 1", n)
 	}
 }
 
