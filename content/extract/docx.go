@@ -40,6 +40,37 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 	return k, err
 }
 
+// maxXMLDepth bounds the nesting of elements in a DOCX part: the XML
+// decoder keeps a stack entry per open element, so without it a 12 KiB
+// file of nested elements holds hundreds of MiB. Word documents nest about
+// 20 deep (tables in tables and text boxes included).
+const maxXMLDepth = 256
+
+// errXMLTooDeep is returned past maxXMLDepth.
+var errXMLTooDeep = fmt.Errorf("elements nested more than %d deep", maxXMLDepth)
+
+// depthLimited reads tokens from an XML decoder and fails as soon as
+// elements nest more than maxXMLDepth deep, before the decoder's stack
+// can grow further.
+type depthLimited struct {
+	d     *xml.Decoder
+	depth int
+}
+
+// Token returns the next token, or errXMLTooDeep.
+func (l *depthLimited) Token() (xml.Token, error) {
+	tok, err := l.d.Token()
+	switch tok.(type) {
+	case xml.StartElement:
+		if l.depth++; l.depth > maxXMLDepth {
+			return nil, errXMLTooDeep
+		}
+	case xml.EndElement:
+		l.depth--
+	}
+	return tok, err
+}
+
 // isDOCX reports whether data is a ZIP archive holding word/document.xml.
 func isDOCX(data []byte) bool {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -102,32 +133,53 @@ func extractDOCX(ctx context.Context, name string, data []byte) (Extracted, erro
 		return Extracted{}, tooMuchText(name)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return Extracted{}, fmt.Errorf("reading %s: %w", name, err)
+	case errors.Is(err, errXMLTooDeep):
+		return Extracted{}, tooDeep(name, err)
 	case err != nil:
 		return Extracted{}, wrap(sabia.EUNPROCESSABLE, err, "the Word document %s is corrupt", name)
 	}
-	return Extracted{Title: docxTitle(zr), Text: text}, nil
+	title, err := docxTitle(zr)
+	if err != nil {
+		return Extracted{}, tooDeep(name, err)
+	}
+	return Extracted{Title: title, Text: text}, nil
 }
 
-// docxTitle returns dc:title of docProps/core.xml, or "".
-func docxTitle(zr *zip.Reader) string {
+func tooDeep(name string, err error) error {
+	return wrap(sabia.EUNPROCESSABLE, err, "the Word document %s nests XML elements more than %d deep", name, maxXMLDepth)
+}
+
+// docxTitle returns dc:title of docProps/core.xml, or "" when there is
+// none or it cannot be read. Returns errXMLTooDeep past maxXMLDepth.
+func docxTitle(zr *zip.Reader) (string, error) {
 	rc, found, err := openPart(zr, "docProps/core.xml", maxMetadataBytes)
 	if !found || err != nil {
-		return ""
+		return "", nil
 	}
 	defer rc.Close()
+	return coreTitle(rc)
+}
+
+// coreTitle decodes the title of a core properties part.
+func coreTitle(r io.Reader) (string, error) {
 	var core struct {
 		Title string `xml:"title"`
 	}
-	if err := xml.NewDecoder(rc).Decode(&core); err != nil {
-		return ""
+	err := xml.NewTokenDecoder(&depthLimited{d: xml.NewDecoder(r)}).Decode(&core)
+	if errors.Is(err, errXMLTooDeep) {
+		return "", err
 	}
-	return core.Title
+	if err != nil {
+		return "", nil
+	}
+	return core.Title, nil
 }
 
 // docxText walks the XML of a document part.
 func docxText(ctx context.Context, r io.Reader) (string, error) {
-	dec := xml.NewDecoder(r)
-	dec.Strict = false
+	raw := xml.NewDecoder(r)
+	raw.Strict = false
+	dec := &depthLimited{d: raw}
 	var (
 		out       blocks
 		inText    bool  // inside w:t

@@ -83,11 +83,14 @@ type Extracted struct {
 // word/document.xml, an HTML tag, UTF-8 text).
 //
 // Returns ETOOLARGE for a file over MaxFileBytes, a PDF of more than
-// MaxPDFPages pages, a DOCX part unpacking past its bound or text past
-// content.MaxDocumentRunes; EUNPROCESSABLE for an unsupported format, a
-// corrupt or encrypted file, a PDF with no text layer (a scan: OCR is not
-// supported) or a file with no text; EINVALID for a bad reader. Messages
-// name the file.
+// MaxPDFPages pages or past one of the PDF work bounds (page content,
+// font selections, ToUnicode maps), a DOCX part unpacking past its bound
+// or text past content.MaxDocumentRunes; EUNPROCESSABLE for an
+// unsupported format, a corrupt or encrypted file, a DOCX part nesting
+// elements more than maxXMLDepth deep, a PDF with no text layer (a scan:
+// OCR is not supported) or a file with no text; EINVALID for a bad
+// reader; the context's error, wrapped, when ctx ends. Messages name the
+// file.
 func Text(ctx context.Context, filename, contentType string, r io.Reader) (Extracted, error) {
 	name := displayName(filename)
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))

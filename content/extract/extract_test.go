@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/ledongthuc/pdf"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/weni-ai/sabia"
@@ -322,12 +323,17 @@ func TestTextErrors(t *testing.T) {
 		{"corrupt pdf", "quebrado.pdf", "application/pdf", []byte("%PDF-1.4\nnada aqui\n"), sabia.EUNPROCESSABLE, `"quebrado.pdf" is not a readable PDF`},
 		{"truncated pdf", "cortado.pdf", "", faq[:len(faq)/2], sabia.EUNPROCESSABLE, `"cortado.pdf" is not a readable PDF`},
 		{"pdf whose content makes the reader panic", "estranho.pdf", "", buildPDF("x", []string{"Q Q Q\n"}), sabia.EUNPROCESSABLE, `"estranho.pdf" is corrupt`},
+		{"pdf selecting fonts past the bound", "fontes.pdf", "", fontMapPDF(maxPDFFontSelections+1, 1<<10), sabia.ETOOLARGE, `page 1 of the PDF "fontes.pdf" selects a font more than 10000 times`},
+		{"pdf with an oversized ToUnicode map", "mapa.pdf", "", fontMapPDF(1, maxPDFToUnicodeBytes+1), sabia.ETOOLARGE, `page 1 of the PDF "mapa.pdf" uses a font whose ToUnicode map is larger than 1 MiB`},
+		{"pdf pages sharing too much content", "repetido.pdf", "", sharedContentPDF(maxPDFFileContentBytes/maxPDFPageContentBytes+1, maxPDFPageContentBytes), sabia.ETOOLARGE, `the PDF "repetido.pdf" has more than 64 MiB of page content (at page 33)`},
 		{"scanned pdf", "scanned.pdf", "", readFixture(t, "scanned.pdf"), sabia.EUNPROCESSABLE, `"scanned.pdf" has no text layer; OCR is not supported`},
 		{"too many pdf pages", "grande.pdf", "", buildPDF("x", manyPages), sabia.ETOOLARGE, `"grande.pdf" has 1001 pages, more than 1000`},
 		{"docx without document.xml", "vazio.docx", "", buildZip(t, zipFile{"word/styles.xml", "<w:styles/>"}), sabia.EUNPROCESSABLE, `"vazio.docx" is not a Word document: it has no word/document.xml`},
 		{"docx that is no zip", "falso.docx", "", []byte("isto não é um zip"), sabia.EUNPROCESSABLE, `"falso.docx" is not a readable Word document`},
 		{"docx with broken xml", "ruim.docx", "", buildZip(t, zipFile{"word/document.xml", "<w:document><w:body><w:p>"}), sabia.EUNPROCESSABLE, `"ruim.docx" is corrupt`},
 		{"zip bomb entry", "bomba.docx", "", bomb, sabia.ETOOLARGE, `"bomba.docx" unpacks into more than 64 MiB`},
+		{"docx nested too deep", "fundo.docx", "", buildZip(t, zipFile{"word/document.xml", wordDocument(nested(maxXMLDepth, para("", "texto")))}), sabia.EUNPROCESSABLE, `"fundo.docx" nests XML elements more than 256 deep`},
+		{"docx whose core.xml nests too deep", "capa.docx", "", buildZip(t, zipFile{"docProps/core.xml", "<cp:coreProperties>" + nested(maxXMLDepth, "<dc:title>t</dc:title>") + "</cp:coreProperties>"}, zipFile{"word/document.xml", wordDocument(para("", "texto"))}), sabia.EUNPROCESSABLE, `"capa.docx" nests XML elements more than 256 deep`},
 		{"zip that is not word", "arquivo.zip", "", buildZip(t, zipFile{"a.txt", "oi"}), sabia.EUNPROCESSABLE, `"arquivo.zip" is a ZIP archive but not a Word document`},
 		{"oversized file", "enorme.txt", "text/plain", bytes.Repeat([]byte("a"), MaxFileBytes+1), sabia.ETOOLARGE, `"enorme.txt" is larger than 20 MiB`},
 		{"empty file", "vazio.txt", "", []byte(" \n "), sabia.EUNPROCESSABLE, `"vazio.txt" is empty`},
@@ -347,6 +353,94 @@ func TestTextErrors(t *testing.T) {
 				t.Errorf("err = %s: %s, want %s containing %q", e.Code, e.Message, tt.code, tt.message)
 			}
 		})
+	}
+}
+
+// nested wraps inner in depth nested elements.
+func nested(depth int, inner string) string {
+	return strings.Repeat("<w:sdt>", depth) + inner + strings.Repeat("</w:sdt>", depth)
+}
+
+// TestPDFWorkBounded checks by counting that a PDF's cost follows its
+// size: a font selected 2,000 times has its 64 KiB ToUnicode map parsed
+// once (the reader's Page.Content parses it at every Tf), and pages past
+// a bound are refused before the map is parsed or their content lexed.
+func TestPDFWorkBounded(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      []byte
+		err       error // from the first page it fails on, or nil
+		text      string
+		toUnicode int   // ToUnicode maps parsed
+		content   int64 // at most this many bytes of content read
+	}{
+		{"a font selected 2000 times", fontMapPDF(2000, 64<<10), nil, "ABC", 1, 64 << 10},
+		{"a font selected past the bound", fontMapPDF(maxPDFFontSelections+1, 64<<10), errPDFFontSelections, "", 1, 1 << 20},
+		{"an oversized ToUnicode map", fontMapPDF(1, maxPDFToUnicodeBytes+1), errPDFToUnicode, "", 0, 1 << 10},
+		{"pages sharing too much content", sharedContentPDF(40, maxPDFPageContentBytes), errPDFFileContent, "", 0, maxPDFFileContentBytes},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := pdf.NewReader(bytes.NewReader(tt.data), int64(len(tt.data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var w pdfWork
+			var text strings.Builder
+			for i := 1; i <= r.NumPage() && err == nil; i++ {
+				var glyphs []pdf.Text
+				glyphs, err = pdfPageGlyphs(context.Background(), r.Page(i).V, &w)
+				for _, g := range glyphs {
+					text.WriteString(g.S)
+				}
+			}
+			if !errors.Is(err, tt.err) || (tt.err == nil && err != nil) {
+				t.Fatalf("err = %v, want %v", err, tt.err)
+			}
+			if tt.err == nil && text.String() != tt.text {
+				t.Errorf("text %q, want %q", text.String(), tt.text)
+			}
+			if w.toUnicode != tt.toUnicode {
+				t.Errorf("%d ToUnicode maps parsed, want %d", w.toUnicode, tt.toUnicode)
+			}
+			if w.contentBytes > tt.content {
+				t.Errorf("%d bytes of content read, want at most %d", w.contentBytes, tt.content)
+			}
+		})
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += k
+	return k, err
+}
+
+// TestXMLDepthBounded checks by counting that a deeply nested part is
+// refused after reading its first elements, not the whole part: 4 Mi
+// nested elements (12 MiB, 12 KiB zipped) once held about 400 MiB.
+func TestXMLDepthBounded(t *testing.T) {
+	deep := strings.Repeat("<a>", 4<<20)
+	for _, tt := range []struct {
+		name string
+		read func(io.Reader) error
+	}{
+		{"document.xml", func(r io.Reader) error { _, err := docxText(context.Background(), r); return err }},
+		{"core.xml", func(r io.Reader) error { _, err := coreTitle(r); return err }},
+	} {
+		c := &countingReader{r: strings.NewReader(deep)}
+		if err := tt.read(c); !errors.Is(err, errXMLTooDeep) {
+			t.Errorf("%s: err = %v, want errXMLTooDeep", tt.name, err)
+		}
+		if c.n > 64<<10 {
+			t.Errorf("%s: read %d bytes before refusing, want at most 64 KiB", tt.name, c.n)
+		}
 	}
 }
 

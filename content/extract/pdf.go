@@ -59,19 +59,20 @@ func extractPDF(ctx context.Context, name string, data []byte) (out Extracted, e
 	if err != nil {
 		return Extracted{}, wrap(sabia.ETOOLARGE, err, "the PDF %s has more than %d pages", name, MaxPDFPages)
 	}
-	var all [][]pdfLine
-	runes := 0
+	var (
+		all   [][]pdfLine
+		runes int
+		work  pdfWork
+	)
 	for i, pg := range pages {
 		if err := ctx.Err(); err != nil {
 			return Extracted{}, fmt.Errorf("reading %s: %w", name, err)
 		}
-		if err := checkPDFPage(pg); err != nil {
-			if errors.Is(err, errPartTooLarge) {
-				return Extracted{}, wrap(sabia.ETOOLARGE, err, "page %d of the PDF %s is larger than %d MiB of content", i+1, name, maxPDFPageContentBytes>>20)
-			}
-			return Extracted{}, wrap(sabia.EUNPROCESSABLE, err, "page %d of the PDF %s is corrupt", i+1, name)
+		glyphs, err := pdfPageGlyphs(ctx, pg, &work)
+		if err != nil {
+			return Extracted{}, pdfPageError(name, i+1, err)
 		}
-		lines := pdfLines(pdf.Page{V: pg}.Content().Text)
+		lines := pdfLines(glyphs)
 		for _, l := range lines {
 			runes += utf8.RuneCountInString(l.text)
 		}
@@ -115,10 +116,39 @@ func pdfPages(root pdf.Value) ([]pdf.Value, error) {
 	return pages, walk(root, 0)
 }
 
+// pdfPageGlyphs checks a page, then reads its glyphs.
+func pdfPageGlyphs(ctx context.Context, pg pdf.Value, w *pdfWork) ([]pdf.Text, error) {
+	if err := checkPDFPage(pg, w); err != nil {
+		return nil, err
+	}
+	return pageGlyphs(ctx, pdf.Page{V: pg}, w)
+}
+
+// pdfPageError is the error of reading page n of a PDF, naming the file
+// and the page.
+func pdfPageError(name string, n int, err error) error {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("reading %s: %w", name, err)
+	case errors.Is(err, errPartTooLarge):
+		return wrap(sabia.ETOOLARGE, err, "page %d of the PDF %s is larger than %d MiB of content", n, name, maxPDFPageContentBytes>>20)
+	case errors.Is(err, errPDFFileContent):
+		return wrap(sabia.ETOOLARGE, err, "the PDF %s has more than %d MiB of page content (at page %d)", name, maxPDFFileContentBytes>>20, n)
+	case errors.Is(err, errPDFFontSelections):
+		return wrap(sabia.ETOOLARGE, err, "page %d of the PDF %s selects a font more than %d times", n, name, maxPDFFontSelections)
+	case errors.Is(err, errPDFToUnicode):
+		return wrap(sabia.ETOOLARGE, err, "page %d of the PDF %s uses a font whose ToUnicode map is larger than %d MiB", n, name, maxPDFToUnicodeBytes>>20)
+	case errors.Is(err, errPDFDecodeWork):
+		return wrap(sabia.ETOOLARGE, err, "the PDF %s maps too much text through large ToUnicode maps (at page %d)", name, n)
+	}
+	return wrap(sabia.EUNPROCESSABLE, err, "page %d of the PDF %s is corrupt", n, name)
+}
+
 // checkPDFPage refuses a page whose Parent chain does not end (the reader
 // would follow it forever) or whose content unpacks into more than
-// maxPDFPageContentBytes.
-func checkPDFPage(pg pdf.Value) error {
+// maxPDFPageContentBytes, or past maxPDFFileContentBytes for the file
+// with the pages before it (counted in w).
+func checkPDFPage(pg pdf.Value, w *pdfWork) error {
 	v := pg
 	for depth := 0; !v.IsNull(); depth++ {
 		if depth > pdfMaxTreeDepth {
@@ -139,10 +169,16 @@ func checkPDFPage(pg pdf.Value) error {
 		if s.Kind() != pdf.Stream {
 			continue
 		}
+		fileLeft := maxPDFFileContentBytes - w.contentBytes
+		limit := min(maxPDFPageContentBytes-total, fileLeft)
 		rc := s.Reader()
-		n, err := io.Copy(io.Discard, &cappedReader{r: rc, n: maxPDFPageContentBytes - total})
+		n, err := io.Copy(io.Discard, &cappedReader{r: rc, n: limit})
 		rc.Close()
 		total += n
+		w.contentBytes += n
+		if errors.Is(err, errPartTooLarge) && limit == fileLeft {
+			return errPDFFileContent
+		}
 		if err != nil {
 			return err
 		}

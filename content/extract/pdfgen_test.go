@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"compress/zlib"
 	"flag"
 	"fmt"
 	"os"
@@ -152,4 +153,71 @@ func TestGeneratePDF(t *testing.T) {
 			t.Errorf("%s differs from the generator's output; run go test -run TestGeneratePDF -update", path)
 		}
 	}
+}
+
+// writePDF writes objects 1…n (object 1 the catalog) with a classic xref
+// table.
+func writePDF(objs []string) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// flateStream is a stream object holding s compressed.
+func flateStream(s string) string {
+	var b bytes.Buffer
+	w := zlib.NewWriter(&b)
+	_, _ = w.Write([]byte(s))
+	_ = w.Close()
+	return fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", b.Len(), b.String())
+}
+
+// fontMapPDF is one page that selects font F1 tfs times and then shows
+// "ABC"; F1 has no /Encoding, so the reader decodes through its
+// ToUnicode map, which takes at least mapBytes. The reader's own
+// Page.Content parses that map again at every Tf: tfs × mapBytes of work
+// from a file of a few KiB.
+func fontMapPDF(tfs, mapBytes int) []byte {
+	var cm strings.Builder
+	cm.WriteString("/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <00> <FF> endcodespacerange\n")
+	for cm.Len() < mapBytes {
+		cm.WriteString("100 beginbfchar\n")
+		for i := 0; i < 100; i++ {
+			fmt.Fprintf(&cm, "<%02X> <00%02X>\n", 0x41+i%26, 0x41+i%26)
+		}
+		cm.WriteString("endbfchar\n")
+	}
+	cm.WriteString("endcmap CMapName currentdict /CMap defineresource pop end end\n")
+	return writePDF([]string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		flateStream("BT " + strings.Repeat("/F1 12 Tf ", tfs) + "72 700 Td (ABC) Tj ET\n"),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /ToUnicode 6 0 R >>",
+		flateStream(cm.String()),
+	})
+}
+
+// sharedContentPDF is pages pages that all draw one content stream of
+// contentBytes (white space, which compresses to almost nothing).
+func sharedContentPDF(pages, contentBytes int) []byte {
+	kids := make([]string, pages)
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>", "", flateStream(strings.Repeat(" ", contentBytes))}
+	for i := range kids {
+		objs = append(objs, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>")
+		kids[i] = fmt.Sprintf("%d 0 R", len(objs))
+	}
+	objs[1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), pages)
+	return writePDF(objs)
 }
