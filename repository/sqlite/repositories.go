@@ -18,7 +18,11 @@ const sqlInsertRepository = `INSERT INTO repositories
     pattern_entities, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-const sqlInsertVersion = `INSERT INTO versions (repository_uuid, name, is_default, created_at) VALUES (?, ?, ?, ?)`
+// sqlInsertVersion numbers a version above every version ever deleted (see
+// migration 0006), so that an ID is never reused.
+const sqlInsertVersion = `INSERT INTO versions (id, repository_uuid, name, is_default, created_at) VALUES (
+    MAX(COALESCE((SELECT MAX(id) FROM versions), 0), COALESCE((SELECT max_id FROM id_watermarks WHERE tbl = 'versions'), 0)) + 1,
+    ?, ?, ?, ?)`
 
 // CreateRepository implements repository.Store.
 func (s *Store) CreateRepository(ctx context.Context, r *repository.Repository, v *repository.Version) error {

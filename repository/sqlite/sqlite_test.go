@@ -17,7 +17,7 @@ import (
 )
 
 // latestSchema is the number of the last migration.
-const latestSchema = 5
+const latestSchema = 6
 
 func open(t *testing.T, path string) *sqlite.Store {
 	t.Helper()

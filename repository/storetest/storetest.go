@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore func(t *testing.T) repository.Store) {
 		{"CopyVersion", testCopyVersion},
 		{"UpdateVersion", testUpdateVersion},
 		{"DeleteVersion", testDeleteVersion},
+		{"VersionIDsNeverReused", testVersionIDsNeverReused},
 		{"CreateExamples", testCreateExamples},
 		{"CreateExamplesAllOrNothing", testCreateExamplesAllOrNothing},
 		{"ListExamples", testListExamples},

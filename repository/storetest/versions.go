@@ -342,3 +342,32 @@ func testDeleteVersion(t *testing.T, s repository.Store) {
 	equal(t, "training set of the survivor", set, []nlu.Example{{Text: "qro a 2ª via do boleto", Intent: "segunda_via",
 		Entities: []nlu.Span{span(16, 22, "documento", "")}}})
 }
+
+// testVersionIDsNeverReused: a deleted version's ID is never given to
+// another version, also when the deleted one was the newest, or went with
+// its repository: whatever still names the old ID (a training finishing
+// late, a client's version_id) must not land on a new version.
+func testVersionIDsNeverReused(t *testing.T, s repository.Store) {
+	ctx := t.Context()
+	f := newRepo(t, s, "r1", t0, "pt_br")
+	seen := map[int64]bool{f.version.ID: true}
+	fresh := func(what string, id int64) {
+		t.Helper()
+		if seen[id] {
+			t.Fatalf("%s got ID %d, which a deleted version had", what, id)
+		}
+		seen[id] = true
+	}
+	newest := f.newVersion(t, s, "natal", false, 0)
+	fresh("a version", newest.ID)
+	noErr(t, s.DeleteVersion(ctx, newest.ID))
+	fresh("the version after deleting the newest", f.newVersion(t, s, "pascoa", false, 0).ID)
+
+	g := newRepo(t, s, "r2", t0, "pt_br")
+	fresh("another repository's default version", g.version.ID)
+	last := g.newVersion(t, s, "rascunho", false, 0)
+	fresh("its second version", last.ID)
+	noErr(t, s.DeleteRepository(ctx, "r2"))
+	fresh("the version after deleting a repository", f.newVersion(t, s, "carnaval", false, 0).ID)
+	fresh("a new repository's default version", newRepo(t, s, "r3", t0, "pt_br").version.ID)
+}
