@@ -63,7 +63,8 @@ type Store interface {
 	// repository's previous default version stops being default in the same
 	// transaction. Returns ENOTFOUND if the repository does not exist or
 	// from is not one of its versions, ECONFLICT if the repository has a
-	// version named v.Name.
+	// version named v.Name, EINVALID if it already has MaxVersions (checked
+	// in the transaction, so concurrent creations cannot pass it together).
 	CreateVersion(ctx context.Context, v *Version, from int64) error
 	// UpdateVersion overwrites the Name of version v.ID and, when
 	// v.IsDefault, makes it its repository's default version (the previous

@@ -183,6 +183,9 @@ func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from i
 				return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", from)
 			}
 		}
+		if err := sqlrow.VersionRoom(ctx, s.shared, tx, v.RepositoryUUID); err != nil {
+			return err
+		}
 		if v.IsDefault {
 			if _, err := tx.ExecContext(ctx, sqlUnsetDefault, v.RepositoryUUID); err != nil {
 				return fmt.Errorf("unsetting the default version: %w", err)

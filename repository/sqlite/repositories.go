@@ -173,6 +173,9 @@ func (s *Store) CreateVersion(ctx context.Context, v *repository.Version, from i
 				return sabia.Errorf(sabia.ENOTFOUND, "version %d not found", from)
 			}
 		}
+		if err := sqlrow.VersionRoom(ctx, s.shared, tx, v.RepositoryUUID); err != nil {
+			return err
+		}
 		if v.IsDefault {
 			if err := unsetDefault(ctx, tx, v.RepositoryUUID); err != nil {
 				return err

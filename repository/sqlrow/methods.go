@@ -141,6 +141,21 @@ func (s Methods) TestSet(ctx context.Context, versionID int64, lang string) ([]n
 	return out, nil
 }
 
+// VersionRoom returns EINVALID when the repository already has
+// repository.MaxVersions versions. Run in the transaction that creates one,
+// after the lock that serialises them, so that concurrent creations cannot
+// pass the bound together.
+func VersionRoom(ctx context.Context, db *DB, tx *sql.Tx, repoUUID string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, db.Bind(`SELECT COUNT(*) FROM versions WHERE repository_uuid = ?`), repoUUID).Scan(&n); err != nil {
+		return fmt.Errorf("counting versions: %w", err)
+	}
+	if n >= repository.MaxVersions {
+		return sabia.Errorf(sabia.EINVALID, "the repository has %d versions, the most it may have; delete one first", n)
+	}
+	return nil
+}
+
 // CopyVersion copies, in tx, the examples and test sentences of version
 // from, with their spans, into version v (see Store.CreateVersion), and
 // bumps v's revision of every language of the examples copied.

@@ -36,6 +36,7 @@ func Run(t *testing.T, newStore func(t *testing.T) repository.Store) {
 		{"UpdateVersion", testUpdateVersion},
 		{"DeleteVersion", testDeleteVersion},
 		{"VersionIDsNeverReused", testVersionIDsNeverReused},
+		{"VersionsBounded", testVersionsBounded},
 		{"CreateExamples", testCreateExamples},
 		{"CreateExamplesAllOrNothing", testCreateExamplesAllOrNothing},
 		{"ListExamples", testListExamples},

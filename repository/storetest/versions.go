@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/weni-ai/sabia"
@@ -370,4 +371,15 @@ func testVersionIDsNeverReused(t *testing.T, s repository.Store) {
 	noErr(t, s.DeleteRepository(ctx, "r2"))
 	fresh("the version after deleting a repository", f.newVersion(t, s, "carnaval", false, 0).ID)
 	fresh("a new repository's default version", newRepo(t, s, "r3", t0, "pt_br").version.ID)
+}
+
+// testVersionsBounded: the store refuses a version past MaxVersions itself,
+// whatever the caller checked before.
+func testVersionsBounded(t *testing.T, s repository.Store) {
+	f := newRepo(t, s, "r1", t0, "pt_br")
+	for i := 1; i < repository.MaxVersions; i++ {
+		f.newVersion(t, s, fmt.Sprintf("v%d", i), false, 0)
+	}
+	v := repository.Version{RepositoryUUID: "r1", Name: "demais", CreatedAt: t0}
+	wantCode(t, s.CreateVersion(t.Context(), &v, 0), sabia.EINVALID, "")
 }
