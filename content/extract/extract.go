@@ -134,7 +134,7 @@ func Text(ctx context.Context, filename, contentType string, r io.Reader) (Extra
 	if n := utf8.RuneCountInString(out.Text); n > maxTextRunes {
 		return Extracted{}, tooMuchText(name)
 	}
-	out.Title = clipTitle(oneLine(out.Title))
+	out.Title = clipTitle(oneLine(tidy(out.Title)))
 	if out.Title == "" {
 		out.Title = clipTitle(stem(filename))
 	}

@@ -323,6 +323,8 @@ func TestTextErrors(t *testing.T) {
 		{"corrupt pdf", "quebrado.pdf", "application/pdf", []byte("%PDF-1.4\nnada aqui\n"), sabia.EUNPROCESSABLE, `"quebrado.pdf" is not a readable PDF`},
 		{"truncated pdf", "cortado.pdf", "", faq[:len(faq)/2], sabia.EUNPROCESSABLE, `"cortado.pdf" is not a readable PDF`},
 		{"pdf whose content makes the reader panic", "estranho.pdf", "", buildPDF("x", []string{"Q Q Q\n"}), sabia.EUNPROCESSABLE, `"estranho.pdf" is corrupt`},
+		// The library's lexer would read past the end of the stream forever.
+		{"pdf whose hex string never ends", "sem-fim.pdf", "", buildPDF("x", []string{"BT /F1 12 Tf (Entregamos) Tj <48656c6c"}), sabia.EUNPROCESSABLE, `page 1 of the PDF "sem-fim.pdf" is corrupt`},
 		{"pdf selecting fonts past the bound", "fontes.pdf", "", fontMapPDF(maxPDFFontSelections+1, 1<<10), sabia.ETOOLARGE, `page 1 of the PDF "fontes.pdf" selects a font more than 10000 times`},
 		{"pdf with an oversized ToUnicode map", "mapa.pdf", "", fontMapPDF(1, maxPDFToUnicodeBytes+1), sabia.ETOOLARGE, `page 1 of the PDF "mapa.pdf" uses a font whose ToUnicode map is larger than 1 MiB`},
 		{"pdf pages sharing too much content", "repetido.pdf", "", sharedContentPDF(maxPDFFileContentBytes/maxPDFPageContentBytes+1, maxPDFPageContentBytes), sabia.ETOOLARGE, `the PDF "repetido.pdf" has more than 64 MiB of page content (at page 33)`},
@@ -482,5 +484,37 @@ func TestTextCancelled(t *testing.T) {
 	_, err := Text(ctx, "faq.pdf", "", bytes.NewReader(readFixture(t, "faq.pdf")))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestHexGuard: the guard finds a hex string open at the end of a content
+// stream, and only that.
+func TestHexGuard(t *testing.T) {
+	for _, tc := range []struct {
+		stream string
+		open   bool
+	}{
+		{"BT (Entregamos) Tj ET", false},
+		{"<48656c6c6f> Tj", false},
+		{"<48656c6c", true},
+		{"BT /F1 12 Tf <", true},
+		{"<<>> BDC <> Tj", false},
+		{"% um comentário com < dentro\nBT ET", false},
+		{"(um texto com < e \\) e (parênteses)) Tj", false},
+		{"(sem fim <", false}, // an open literal string ends at the end of the stream
+		{"<< /Dict <4142", true},
+		// After an invalid escape the lexer drops the literal string and
+		// reads on: "<<" opens a dictionary, the last "<" a hex string.
+		{"[ (\\vS Q2 <<<\\", true},
+		{"(\\101\\777 <41", true}, // an octal escape over 255 drops the string too
+		{"(\\101\\n <41) Tj", false},
+		{"<4G> (x) Tj <41", true}, // a bad pair ends the hex string; the next one opens
+		{"<4G> Tj", false},
+	} {
+		var g hexGuard
+		_, _ = g.Write([]byte(tc.stream))
+		if g.open() != tc.open {
+			t.Errorf("%q: open = %v, want %v", tc.stream, g.open(), tc.open)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"testing"
 	"unicode/utf8"
 
@@ -54,6 +56,32 @@ func FuzzDOCX(f *testing.F) {
 			data = buildZip(t, zipFile{"word/document.xml", string(data)})
 		}
 		out, err := Text(context.Background(), "documento.docx", "", bytes.NewReader(data))
+		checkExtraction(t, out, err)
+	})
+}
+
+// FuzzPDF feeds arbitrary files to the PDF extractor (and its own content
+// reader): the committed text PDF, a font with a ToUnicode map, and
+// content streams wrapped in a valid one-page file, so that most inputs
+// reach the operators.
+func FuzzPDF(f *testing.F) {
+	if faq, err := os.ReadFile("testdata/faq.pdf"); err == nil {
+		f.Add(faq)
+	}
+	f.Add(fontMapPDF(3, 512))
+	f.Add([]byte("BT /F1 12 Tf 72 712 Td (Entregamos aos s\\341bados) Tj ET"))
+	f.Add([]byte("q Q Q BT [(a) -250 (b)] TJ ' \" ET"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte("%PDF-")) {
+			data = writePDF([]string{
+				"<< /Type /Catalog /Pages 2 0 R >>",
+				"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+				"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+				fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(data), data),
+				"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>",
+			})
+		}
+		out, err := Text(context.Background(), "faq.pdf", "application/pdf", bytes.NewReader(data))
 		checkExtraction(t, out, err)
 	})
 }

@@ -172,7 +172,8 @@ func checkPDFPage(pg pdf.Value, w *pdfWork) error {
 		fileLeft := maxPDFFileContentBytes - w.contentBytes
 		limit := min(maxPDFPageContentBytes-total, fileLeft)
 		rc := s.Reader()
-		n, err := io.Copy(io.Discard, &cappedReader{r: rc, n: limit})
+		var guard hexGuard
+		n, err := io.Copy(&guard, &cappedReader{r: rc, n: limit})
 		rc.Close()
 		total += n
 		w.contentBytes += n
@@ -182,8 +183,135 @@ func checkPDFPage(pg pdf.Value, w *pdfWork) error {
 		if err != nil {
 			return err
 		}
+		if guard.open() {
+			return errors.New("a hex string (<…>) never ends")
+		}
 	}
 	return nil
+}
+
+// hexGuard follows the strings and comments of a content stream (or a
+// ToUnicode map) as the PDF library's lexer reads them, to find a hex string
+// "<…" still open at the end: the lexer reads past the end of the stream
+// forever looking for its ">" (a 70-byte page and a truncated map each hung
+// extraction in fuzzing). Other malformed tokens
+// make the lexer fail, which the extractor reports.
+type hexGuard struct {
+	// state: 0 between tokens, '%' in a comment, '(' in a literal string,
+	// '\\' after a backslash in one, '8' in its octal escape, '<' after one
+	// '<', 'h' in a hex string, 'x' after the first digit of a pair.
+	state byte
+	depth int // of parentheses in a literal string
+	octal int // digits read of an octal escape, and its value
+	value int
+}
+
+// The lexer resumes after a token it cannot read (an invalid escape, a
+// bad hex digit), so the guard does the same to stay in step with it.
+func (g *hexGuard) Write(p []byte) (int, error) {
+	for _, c := range p {
+		g.step(c)
+	}
+	return len(p), nil
+}
+
+func (g *hexGuard) step(c byte) {
+	switch g.state {
+	case 0:
+		switch c {
+		case '%':
+			g.state = '%'
+		case '(':
+			g.state, g.depth = '(', 1
+		case '<':
+			g.state = '<'
+		}
+	case '%':
+		if c == '\n' || c == '\r' {
+			g.state = 0
+		}
+	case '(':
+		switch c {
+		case '\\':
+			g.state = '\\'
+		case '(':
+			g.depth++
+		case ')':
+			if g.depth--; g.depth == 0 {
+				g.state = 0
+			}
+		}
+	case '\\':
+		switch c {
+		case 'n', 'r', 'b', 't', 'f', '(', ')', '\\', '\r', '\n':
+			g.state = '('
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			g.state, g.octal, g.value = '8', 1, int(c-'0')
+		default: // invalid escape: the lexer drops the string here
+			g.state = 0
+		}
+	case '8':
+		if c >= '0' && c <= '7' && g.octal < 3 {
+			g.octal++
+			g.value = g.value*8 + int(c-'0')
+			if g.octal == 3 {
+				g.state = '('
+				if g.value > 255 {
+					g.state = 0
+				}
+			}
+			return
+		}
+		g.state = '('
+		if g.value > 255 {
+			g.state = 0
+		}
+		g.step(c)
+	case '<':
+		if c == '<' { // a dictionary
+			g.state = 0
+			return
+		}
+		g.state = 'h'
+		g.step(c)
+	case 'h':
+		switch {
+		case c == '>':
+			g.state = 0
+		case isPDFSpace(c):
+		default:
+			g.state = 'x'
+			if !isHexDigit(c) {
+				g.state = 'X' // the pair is bad whatever follows
+			}
+		}
+	case 'x', 'X':
+		switch {
+		case isPDFSpace(c):
+		case g.state == 'x' && isHexDigit(c):
+			g.state = 'h'
+		default: // a bad pair: the lexer gives the string up
+			g.state = 0
+		}
+	}
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// isPDFSpace reports whether the lexer skips c as white space.
+func isPDFSpace(c byte) bool {
+	switch c {
+	case 0, '\t', '\n', '\f', '\r', ' ':
+		return true
+	}
+	return false
+}
+
+// open reports whether the stream ended inside a hex string.
+func (g *hexGuard) open() bool {
+	return g.state == '<' || g.state == 'h' || g.state == 'x' || g.state == 'X'
 }
 
 // pdfLine is a line of text as laid out on a page.

@@ -97,10 +97,14 @@ func (w *pdfWork) font(ctx context.Context, v pdf.Value) (*pdfFont, error) {
 	enc, toUnicode := v.Key("Encoding"), v.Key("ToUnicode")
 	if (enc.Kind() == pdf.Null || (enc.Kind() == pdf.Name && enc.Name() == "Identity-H")) && toUnicode.Kind() == pdf.Stream {
 		rc := toUnicode.Reader()
-		n, err := io.Copy(io.Discard, &cappedReader{r: rc, n: maxPDFToUnicodeBytes})
+		var guard hexGuard // the map is lexed like a content stream
+		n, err := io.Copy(&guard, &cappedReader{r: rc, n: maxPDFToUnicodeBytes})
 		rc.Close()
 		if errors.Is(err, errPartTooLarge) {
 			return nil, errPDFToUnicode
+		}
+		if guard.open() {
+			return nil, errors.New("a hex string (<…>) of a ToUnicode map never ends")
 		}
 		f.mapBytes = n
 		w.toUnicode++
