@@ -387,7 +387,7 @@ const (
 // examples of sibling intents ("alarm_set", "alarm_query" → "alarm"), which
 // helps most when each intent has few examples. Chosen on validation splits
 // and train folds (never test), see docs/classifier-experiments.md: ω 0.25 /
-// 0.5 / 1 gave few-shot averages 73.95 / 74.05 / 74.11 (73.26 without) and
+// 0.5 / 1 gave few-shot averages 73.91 / 74.05 / 74.11 (73.26 without) and
 // valid averages 94.21 / 94.18 / 94.16 (94.16 without); only 0.25 lowered no
 // figure. Choosing ω on the held-out margins like the centroid weight picked
 // 0 on most 5-example sets and kept too little of the gain (73.40 / 94.17).
