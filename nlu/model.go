@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -104,9 +103,7 @@ var ErrNoData = errors.New("at least two intents with examples are needed to tra
 // When cfg.Temperature is 0, held-out margins from cross-validation fit the
 // temperature and the default threshold and choose the weight of the class
 // centroids mixed into the SVM margins (see centroidWeights); the final model
-// is warm-started from the first fold model's dual variables. When intent
-// names share scenario prefixes, a scenario model is mixed in (see
-// scenarioWeight).
+// is warm-started from the first fold model's dual variables.
 func Train(ctx context.Context, lang string, examples []Example, cfg Config, progress func(float64)) (*Model, error) {
 	if progress == nil {
 		progress = func(float64) {}
@@ -200,10 +197,9 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 	needCV := m.temp <= 0
 	var cvScores []float64
 	var cvLabel []int
-	scen, ns := scenarios(classes)
-	steps, done := nc+ns, 0
+	steps, done := nc, 0
 	if needCV {
-		steps += (nc + ns) * cvFoldCount(nReal)
+		steps += nc * cvFoldCount(nReal)
 	}
 	tick := func() {
 		done++
@@ -212,8 +208,7 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 	var cvCent []float64
 	var warm [][]float32
 	if needCV {
-		var cvScen []float64
-		cvScores, cvCent, cvScen, cvLabel, warm, err = crossValidate(ctx, xs, label, nReal, nc, dim, scen, ns, cfg, workers, tick)
+		cvScores, cvCent, cvLabel, warm, err = crossValidate(ctx, xs, label, nReal, nc, dim, cfg, workers, tick)
 		if err != nil {
 			<-taggerDone
 			return nil, err
@@ -221,9 +216,6 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 		m.centroid = chooseCentroidWeight(cvScores, cvCent, cvLabel, nc)
 		for i, c := range cvCent {
 			cvScores[i] += m.centroid * c
-		}
-		for i, c := range cvScen {
-			cvScores[i] += scenarioWeight * c
 		}
 	}
 	res, err := trainOvR(ctx, xs, label, nc, dim, cfg.C, cfg.Iterations, svmTolerance, cfg.Seed, workers, warm, false, tick)
@@ -236,13 +228,6 @@ func Train(ctx context.Context, lang string, examples []Example, cfg Config, pro
 	}
 	if m.centroid > 0 {
 		addCentroids(res.w, xs, label, nc, float32(m.centroid))
-	}
-	if ns > 0 {
-		sr, err := trainOvR(ctx, xs, scenarioLabels(label, scen), ns, dim, cfg.C, cfg.Iterations, svmTolerance, cfg.Seed, workers, nil, false, tick)
-		if err != nil {
-			return nil, err
-		}
-		addScenarios(res, sr, scen, nc, ns, scenarioWeight)
 	}
 	m.qw, m.wscale = quantize(res.w, nc)
 	m.bias = res.bias
@@ -270,10 +255,8 @@ func cvFoldCount(n int) int {
 }
 
 // crossValidate trains on folds of the data and returns, for the held-out
-// examples, the SVM margins, the cosines to the class centroids of the
-// training folds and, when ns > 0, the margin of each class's scenario
-// (scen[c] of ns) from a scenario model trained on the same folds (all
-// row-major, nc per example) with their labels. Folds
+// examples, the SVM margins and the cosines to the class centroids of the
+// training folds (both row-major, nc per example) with their labels. Folds
 // are stratified by class: the k-th example of a class goes to fold
 // k mod cvFolds. The fold models are only scored, never kept, so they are
 // trained with the looser cvTolerance and at most cvIterations passes. The
@@ -281,11 +264,7 @@ func cvFoldCount(n int) int {
 // examples, 0 for the held-out ones) to warm-start the final model. Only the
 // first nReal examples are ever held out; the rest (intent-name examples)
 // are always trained on.
-func crossValidate(ctx context.Context, xs []sparse, label []int, nReal, nc, dim int, scen []int, ns int, cfg Config, workers int, tick func()) (scores, cents, scens []float64, labels []int, warm [][]float32, err error) {
-	var slabel []int
-	if ns > 0 {
-		slabel = scenarioLabels(label, scen)
-	}
+func crossValidate(ctx context.Context, xs []sparse, label []int, nReal, nc, dim int, cfg Config, workers int, tick func()) (scores, cents []float64, labels []int, warm [][]float32, err error) {
 	fold := make([]int, len(xs))
 	seen := make([]int, nc)
 	for i, l := range label {
@@ -299,7 +278,7 @@ func crossValidate(ctx context.Context, xs []sparse, label []int, nReal, nc, dim
 	buf := make([]float64, 0, nc)
 	for k := 0; k < cvFoldCount(nReal); k++ {
 		var trX []sparse
-		var trL, trS []int
+		var trL []int
 		var te []int
 		for i := range xs {
 			if fold[i] == k {
@@ -307,9 +286,6 @@ func crossValidate(ctx context.Context, xs []sparse, label []int, nReal, nc, dim
 			} else {
 				trX = append(trX, xs[i])
 				trL = append(trL, label[i])
-				if ns > 0 {
-					trS = append(trS, slabel[i])
-				}
 			}
 		}
 		if len(te) == 0 {
@@ -318,7 +294,7 @@ func crossValidate(ctx context.Context, xs []sparse, label []int, nReal, nc, dim
 		// A class absent from the training folds keeps zero weights.
 		res, err := trainOvR(ctx, trX, trL, nc, dim, cfg.C, min(cfg.Iterations, cvIterations), cvTolerance, cfg.Seed+int64(k)+1, workers, nil, k == 0, tick)
 		if err != nil {
-			return nil, nil, nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		if k == 0 {
 			warm = make([][]float32, nc)
@@ -350,23 +326,8 @@ func crossValidate(ctx context.Context, xs []sparse, label []int, nReal, nc, dim
 			cents = append(cents, buf...)
 			labels = append(labels, label[i])
 		}
-		if ns == 0 {
-			continue
-		}
-		sr, err := trainOvR(ctx, trX, trS, ns, dim, cfg.C, min(cfg.Iterations, cvIterations), cvTolerance, cfg.Seed+int64(k)+1, workers, nil, false, tick)
-		if err != nil {
-			return nil, nil, nil, nil, nil, err
-		}
-		sm := &Model{classes: make([]string, ns), bias: sr.bias}
-		sm.qw, sm.wscale = quantize(sr.w, ns)
-		for _, i := range te {
-			buf = sm.scores(xs[i], buf)
-			for c := 0; c < nc; c++ {
-				scens = append(scens, buf[scen[c]])
-			}
-		}
 	}
-	return scores, cents, scens, labels, warm, nil
+	return scores, cents, labels, warm, nil
 }
 
 // Solver settings for the cross-validation models, which only provide
@@ -379,74 +340,6 @@ const (
 	cvIterations = 60
 	cvTolerance  = 0.1
 )
-
-// scenarioWeight is the weight ω of the scenario model's margin added to the
-// margin of each intent of that scenario: margin_c + ω·margin_scenario(c).
-// Both are linear in x, so the scenario weights are folded into the intent
-// weights and cost nothing at prediction time. The scenario model pools the
-// examples of sibling intents ("alarm_set", "alarm_query" → "alarm"), which
-// helps most when each intent has few examples. Chosen on validation splits
-// and train folds (never test), see docs/classifier-experiments.md: ω 0.25 /
-// 0.5 / 1 gave few-shot averages 73.91 / 74.05 / 74.11 (73.26 without) and
-// valid averages 94.21 / 94.18 / 94.16 (94.16 without); only 0.25 lowered no
-// figure. Choosing ω on the held-out margins like the centroid weight picked
-// 0 on most 5-example sets and kept too little of the gain (73.40 / 94.17).
-const scenarioWeight = 0.25
-
-// scenarioSeparators end an intent name's scenario prefix: "alarm_set",
-// "smalltalk.age" and "alarm/set_alarm" belong to "alarm", "smalltalk" and
-// "alarm".
-const scenarioSeparators = "./:_"
-
-// scenarios maps each class to a scenario, the intent name's prefix up to
-// the first of scenarioSeparators (the whole name when it has none; the
-// out-of-scope class is a scenario of its own), and returns the map and the
-// number of scenarios. It returns ns 0, no scenario model, unless the names
-// have that structure: at least two scenarios, and at most half as many as
-// classes, so that names whose first word is just a verb ("book_flight",
-// "cancel_transfer": clinc150 114 prefixes for 150 intents, banking77 45 for
-// 77) are left alone.
-func scenarios(classes []string) ([]int, int) {
-	idx := map[string]int{}
-	scen := make([]int, len(classes))
-	for i, c := range classes {
-		p := c
-		if j := strings.IndexAny(c, scenarioSeparators); j > 0 && c != oosClass {
-			p = c[:j]
-		}
-		if _, ok := idx[p]; !ok {
-			idx[p] = len(idx)
-		}
-		scen[i] = idx[p]
-	}
-	if len(idx) < 2 || 2*len(idx) > len(classes) {
-		return nil, 0
-	}
-	return scen, len(idx)
-}
-
-// scenarioLabels maps class labels to scenario labels.
-func scenarioLabels(label, scen []int) []int {
-	out := make([]int, len(label))
-	for i, l := range label {
-		out[i] = scen[l]
-	}
-	return out
-}
-
-// addScenarios adds ω times the scenario weights and biases of sr (ns
-// classes) to those of each class of res (nc classes) in that scenario.
-func addScenarios(res, sr *ovrResult, scen []int, nc, ns int, omega float32) {
-	for f := 0; f < len(res.w)/nc; f++ {
-		row, srow := res.w[f*nc:f*nc+nc], sr.w[f*ns:f*ns+ns]
-		for c := range row {
-			row[c] += omega * srow[scen[c]]
-		}
-	}
-	for c := range res.bias {
-		res.bias[c] += omega * sr.bias[scen[c]]
-	}
-}
 
 // addCentroids adds scale times the unit-length centroid of each class's
 // training vectors to the feature-major weights w (dim×nc). A class with no
