@@ -11,17 +11,7 @@ import (
 // batches naming the bad text.
 func TestBatchParse(t *testing.T) {
 	s := startServer(t, t.TempDir())
-	var repo repoResp
-	if st := s.json("POST", "/v1/repositories", adminSecret, map[string]any{"name": "Telefonia", "language": "pt-BR"}, &repo); st != http.StatusCreated {
-		t.Fatalf("create repository: %d", st)
-	}
-	base := "/v1/repositories/" + repo.UUID
-	if st := s.json("POST", base+"/examples", adminSecret, storeExamples, nil); st != http.StatusCreated {
-		t.Fatalf("examples: %d", st)
-	}
-	if j := s.trainAndWait(repo.UUID); j.Status != "succeeded" {
-		t.Fatalf("job %+v", j)
-	}
+	base := "/v1/repositories/" + s.trainedStore("Telefonia")
 	type answer struct {
 		Intent struct {
 			Name       string  `json:"name"`

@@ -12,15 +12,7 @@ import (
 // answered confidently does not.
 func TestLogClustersEndToEnd(t *testing.T) {
 	s := startServer(t, t.TempDir())
-	var repo repoResp
-	s.json("POST", "/v1/repositories", adminSecret, map[string]any{"name": "Loja", "language": "pt_br"}, &repo)
-	base := "/v1/repositories/" + repo.UUID
-	if st := s.json("POST", base+"/examples", adminSecret, storeExamples, nil); st != http.StatusCreated {
-		t.Fatalf("examples: %d", st)
-	}
-	if j := s.trainAndWait(repo.UUID); j.Status != "succeeded" {
-		t.Fatalf("train: %+v", j)
-	}
+	base := "/v1/repositories/" + s.trainedStore("Loja")
 	var tok struct {
 		Secret string `json:"secret"`
 	}

@@ -198,6 +198,23 @@ type bothubResp struct {
 	UpdateID          int64  `json:"update_id"`
 }
 
+// trainedStore creates a pt-BR repository named name with storeExamples,
+// trains it and returns its UUID, failing the test on any error.
+func (s *server) trainedStore(name string) string {
+	s.t.Helper()
+	var repo repoResp
+	if st := s.json("POST", "/v1/repositories", adminSecret, map[string]any{"name": name, "language": "pt-BR"}, &repo); st != http.StatusCreated {
+		s.t.Fatalf("create repository: %d", st)
+	}
+	if st := s.json("POST", "/v1/repositories/"+repo.UUID+"/examples", adminSecret, storeExamples, nil); st != http.StatusCreated {
+		s.t.Fatalf("examples: %d", st)
+	}
+	if j := s.trainAndWait(repo.UUID); j.Status != "succeeded" {
+		s.t.Fatalf("job %+v", j)
+	}
+	return repo.UUID
+}
+
 // trainAndWait starts training and polls the job until it ends.
 func (s *server) trainAndWait(uuid string) jobResp {
 	s.t.Helper()

@@ -12,17 +12,8 @@ import (
 // training job, the model in memory, content answers.
 func TestMetrics(t *testing.T) {
 	s := startServer(t, t.TempDir())
-	var repo repoResp
-	if st := s.json("POST", "/v1/repositories", adminSecret, map[string]any{"name": "Padaria", "language": "pt-BR"}, &repo); st != http.StatusCreated {
-		t.Fatalf("create repository: %d", st)
-	}
-	base := "/v1/repositories/" + repo.UUID
-	if st := s.json("POST", base+"/examples", adminSecret, storeExamples, nil); st != http.StatusCreated {
-		t.Fatalf("examples: %d", st)
-	}
-	if j := s.trainAndWait(repo.UUID); j.Status != "succeeded" {
-		t.Fatalf("job %+v", j)
-	}
+	uuid := s.trainedStore("Padaria")
+	base := "/v1/repositories/" + uuid
 	for _, text := range []string{"qro a 2ª via do boleto", "cancela meu plano pfv", "cadê meu pedido??"} {
 		if st := s.json("POST", base+"/parse", adminSecret, map[string]any{"text": text}, nil); st != http.StatusOK {
 			t.Fatalf("parse %q: %d", text, st)
@@ -58,7 +49,7 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if strings.Contains(body, repo.UUID) {
+	if strings.Contains(body, uuid) {
 		t.Error("/metrics names a repository UUID: labels must stay bounded")
 	}
 	if t.Failed() {
