@@ -465,6 +465,19 @@ func (e *Engine) ForgetAll() {
 	e.models.RemoveFunc(func(modelKey) bool { return true })
 }
 
+// DropVersion forgets the models of a deleted version of a repository.
+func (e *Engine) DropVersion(repoUUID string, versionID int64) {
+	e.mu.Lock()
+	e.gen[repoUUID]++ // a load of one of its models in flight is not cached
+	for k := range e.announced {
+		if k.repo == repoUUID && k.version == versionID {
+			delete(e.announced, k)
+		}
+	}
+	e.mu.Unlock()
+	e.models.RemoveFunc(func(k modelKey) bool { return k.repo == repoUUID && k.version == versionID })
+}
+
 // Drop forgets a deleted repository: its settings and every model of it in
 // the cache, so that their memory is freed at once rather than when the
 // cache evicts them.

@@ -380,3 +380,22 @@ func TestParseBatch(t *testing.T) {
 		t.Errorf("a blank text: %v", err)
 	}
 }
+
+// TestDropVersion: forgetting a deleted version drops its models and keeps
+// the other versions'.
+func TestDropVersion(t *testing.T) {
+	f := newEngineFixture(t, filepath.Join(t.TempDir(), "sabia.db"))
+	m, err := nlu.Train(context.Background(), "pt_br", []nlu.Example{{Text: "boleto", Intent: "a"}, {Text: "pedido", Intent: "b"}}, nlu.DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.engine.install(modelKey{"r1", 1, "pt_br"}, &loaded{model: m, id: 1})
+	f.engine.install(modelKey{"r1", 2, "pt_br"}, &loaded{model: m, id: 2})
+	f.engine.install(modelKey{"r2", 1, "pt_br"}, &loaded{model: m, id: 3})
+	f.engine.DropVersion("r1", 1)
+	for k, want := range map[modelKey]bool{{"r1", 1, "pt_br"}: false, {"r1", 2, "pt_br"}: true, {"r2", 1, "pt_br"}: true} {
+		if _, ok := f.engine.models.Get(k); ok != want {
+			t.Errorf("%v cached = %v, want %v", k, ok, want)
+		}
+	}
+}

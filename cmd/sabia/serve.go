@@ -338,8 +338,11 @@ func forgetChanged(c postgres.Change, engine *training.Engine, contents *content
 		handler.ForgetTokens(c.Repository, "")
 	case postgres.ChangeVersions:
 		// The settings hold the default version; a deleted version's models
-		// must go. Everything reloads lazily.
-		engine.Drop(c.Repository)
+		// must go, the others' stay. Settings reload lazily.
+		engine.Forget(c.Repository)
+		if c.Version != 0 {
+			engine.DropVersion(c.Repository, c.Version)
+		}
 	case postgres.ChangeModel:
 		engine.ForgetModel(c.Repository, c.Version, c.Language, c.Model)
 	case postgres.ChangeDocuments:

@@ -25,7 +25,7 @@ const (
 	ChangeModel             ChangeKind = "model"              // a model was saved (Version, Language, Model)
 	ChangeDocuments         ChangeKind = "documents"          // a content document was added or deleted
 	ChangeToken             ChangeKind = "token"              // Token was revoked
-	ChangeVersions          ChangeKind = "versions"           // a version was created as the default, renamed, made the default or deleted
+	ChangeVersions          ChangeKind = "versions"           // a version was created as the default, renamed, made the default or deleted (Version: the deleted one)
 	ChangeLost              ChangeKind = "lost"
 )
 

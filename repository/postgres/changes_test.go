@@ -103,8 +103,8 @@ func TestListen(t *testing.T) {
 	if err := writer.DeleteVersion(ctx, clone.ID); err != nil {
 		t.Fatal(err)
 	}
-	if c := next("version deletion"); c != versions {
-		t.Errorf("version deletion = %+v", c)
+	if c, want := next("version deletion"), (postgres.Change{Kind: postgres.ChangeVersions, Repository: "r1", Version: clone.ID}); c != want {
+		t.Errorf("version deletion = %+v, want %+v", c, want)
 	}
 
 	if err := writer.DeleteRepository(ctx, "r1"); err != nil {

@@ -265,6 +265,6 @@ func (s *Store) DeleteVersion(ctx context.Context, id int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM versions WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("deleting version %d: %w", id, err)
 		}
-		return s.notify(ctx, tx, Change{Kind: ChangeVersions, Repository: cur.RepositoryUUID})
+		return s.notify(ctx, tx, Change{Kind: ChangeVersions, Repository: cur.RepositoryUUID, Version: cur.ID})
 	})
 }
