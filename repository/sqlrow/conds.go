@@ -21,6 +21,21 @@ func (c *Conds) Add(cond string, args ...any) {
 	c.args = append(c.args, args...)
 }
 
+// scope adds the conditions every filter has, on the columns
+// repository_uuid, version_id and language of the table alias prefix ("" or
+// "x."); zero values do not filter.
+func (c *Conds) scope(prefix, repoUUID string, versionID int64, lang string) {
+	if repoUUID != "" {
+		c.Add(prefix+"repository_uuid = ?", repoUUID)
+	}
+	if versionID != 0 {
+		c.Add(prefix+"version_id = ?", versionID)
+	}
+	if lang != "" {
+		c.Add(prefix+"language = ?", lang)
+	}
+}
+
 // Where returns " WHERE …", the conditions joined with AND and their
 // placeholders left as "?", or "" when there is no condition.
 func (c *Conds) Where() string {
@@ -44,15 +59,7 @@ func LikeContains(s string) string {
 // encodes the times From and To as the store keeps them. Query matches the
 // folded text (nlu.Fold), "%" and "_" literally.
 func FilterLogs[T any](c *Conds, f repository.LogFilter, at func(time.Time) T) {
-	if f.RepositoryUUID != "" {
-		c.Add("repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		c.Add("version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		c.Add("language = ?", f.Language)
-	}
+	c.scope("", f.RepositoryUUID, f.VersionID, f.Language)
 	if f.Intent != "" {
 		c.Add("intent = ?", f.Intent)
 	}
@@ -79,15 +86,7 @@ func FilterLogs[T any](c *Conds, f repository.LogFilter, at func(time.Time) T) {
 // FilterEvaluations adds to c the conditions of f on the columns of
 // evaluations.
 func FilterEvaluations(c *Conds, f repository.EvaluationFilter) {
-	if f.RepositoryUUID != "" {
-		c.Add("repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		c.Add("version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		c.Add("language = ?", f.Language)
-	}
+	c.scope("", f.RepositoryUUID, f.VersionID, f.Language)
 	if f.Mode != "" {
 		c.Add("mode = ?", f.Mode)
 	}
@@ -96,15 +95,7 @@ func FilterEvaluations(c *Conds, f repository.EvaluationFilter) {
 // FilterJobs adds to c the conditions of f on the columns of jobs, all but
 // Statuses, which each store matches its own way.
 func FilterJobs(c *Conds, f repository.JobFilter) {
-	if f.RepositoryUUID != "" {
-		c.Add("repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		c.Add("version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		c.Add("language = ?", f.Language)
-	}
+	c.scope("", f.RepositoryUUID, f.VersionID, f.Language)
 	if f.Kind != "" {
 		c.Add("kind = ?", f.Kind)
 	}
@@ -118,15 +109,7 @@ func FilterJobs(c *Conds, f repository.JobFilter) {
 // Untranslated use the column translated_from (NULL for an original), which
 // only examples have: callers clear them for test sentences.
 func FilterSentences(c *Conds, f repository.ExampleFilter) {
-	if f.RepositoryUUID != "" {
-		c.Add("x.repository_uuid = ?", f.RepositoryUUID)
-	}
-	if f.VersionID != 0 {
-		c.Add("x.version_id = ?", f.VersionID)
-	}
-	if f.Language != "" {
-		c.Add("x.language = ?", f.Language)
-	}
+	c.scope("x.", f.RepositoryUUID, f.VersionID, f.Language)
 	if f.Intent != "" {
 		c.Add("x.intent = ?", f.Intent)
 	}
